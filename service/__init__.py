@@ -1,0 +1,1 @@
+"""Multi-article news summarization service."""

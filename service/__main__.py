@@ -1,0 +1,64 @@
+"""`python -m service`: start the HTTP server. Flags override the SUMMARIZER_* env vars."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+
+import uvicorn
+from pydantic import ValidationError
+
+from service.settings import Settings
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m service",
+        description="Serve the news summarizer. Every setting is also an env var SUMMARIZER_<NAME>.",
+    )
+    parser.add_argument("--host", help="bind address (SUMMARIZER_HOST, default 127.0.0.1)")
+    parser.add_argument("--port", type=int, help="port (SUMMARIZER_PORT, default 8000)")
+    parser.add_argument("--model", help="seq2seq checkpoint: hub id or directory (SUMMARIZER_MODEL)")
+    parser.add_argument("--log-level", choices=["debug", "info", "warning", "error"])
+    args = parser.parse_args(argv)
+    overrides = {
+        k: v
+        for k, v in {
+            "host": args.host,
+            "port": args.port,
+            "model": args.model,
+            "log_level": args.log_level,
+        }.items()
+        if v is not None
+    }
+    try:
+        settings = Settings(**overrides)
+    except ValidationError as exc:
+        parser.error(
+            "invalid settings:\n"
+            + "\n".join(f"  {'.'.join(map(str, e['loc'])) or 'settings'}: {e['msg']}" for e in exc.errors())
+        )
+    logging.basicConfig(
+        level=settings.log_level.upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+    from service.app import create_app
+
+    uvicorn.run(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        log_level=settings.log_level,
+        # In-flight requests get this long to finish after SIGTERM.
+        timeout_graceful_shutdown=30,
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

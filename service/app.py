@@ -1,0 +1,92 @@
+"""App assembly: settings, engine loading in the lifespan, middleware, error map, routes."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Literal
+
+from fastapi import FastAPI
+
+from service.engines import build_engine
+from service.engines.base import Engine
+from service.errors import install_error_handlers
+from service.limits import BodySizeLimit
+from service.metrics import Metrics, MetricsMiddleware
+from service.routes import router
+from service.runner import EngineRunner
+from service.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class ServiceState:
+    """What the routes need, held on `app.state.service` (no module-level singletons)."""
+
+    settings: Settings
+    engine: Engine
+    metrics: Metrics
+    status: Literal["loading", "ready", "failed"] = "loading"
+    runner: EngineRunner | None = None
+    loader: asyncio.Task[None] | None = field(default=None, repr=False)
+
+
+async def _load(state: ServiceState) -> None:
+    """Load and warm the engine in a worker thread; readiness flips only when both are done."""
+    engine = state.engine
+    try:
+        await asyncio.to_thread(engine.load)
+        await asyncio.to_thread(engine.warmup)
+    except Exception:
+        state.status = "failed"
+        log.exception("engine %s failed to load; the service stays unready", engine.name)
+        return
+    s = state.settings
+    state.runner = EngineRunner(engine, max_queue=s.max_queue, timeout_s=s.request_timeout_s)
+    state.metrics.track_queue(lambda: state.runner.depth if state.runner else 0)
+    state.metrics.ready.set(1)
+    state.status = "ready"
+    log.info("engine %s ready (model: %s)", engine.name, engine.model_id or "none")
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    state: ServiceState = app.state.service
+    if state.settings.engine_name == "embedded":
+        log.info(
+            "no SUMMARIZER_MODEL set: serving the embedded extractive engine; set "
+            "SUMMARIZER_MODEL=google/flan-t5-base (a hub id or a local directory) to use a model"
+        )
+    # Loading runs beside the server so /healthz answers and /readyz says 503 meanwhile.
+    state.loader = asyncio.create_task(_load(state))
+    try:
+        yield
+    finally:
+        state.loader.cancel()
+        if state.runner is not None:
+            state.runner.close()
+
+
+def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
+    """The service. `engine` replaces the one the settings name (tests inject one this way)."""
+    settings = settings or Settings()
+    metrics = Metrics()
+    app = FastAPI(
+        title="News summarizer",
+        version="0.1.0",
+        description="One or more news articles in; a short summary and cited key facts out.",
+        lifespan=lifespan,
+    )
+    app.state.service = ServiceState(
+        settings=settings, engine=engine or build_engine(settings), metrics=metrics
+    )
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    # Added last, so outermost: it also counts the 413s the size limit answers.
+    app.add_middleware(MetricsMiddleware, metrics=metrics)
+    install_error_handlers(app)
+    app.include_router(router)
+    return app

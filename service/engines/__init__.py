@@ -1,0 +1,17 @@
+"""Engines behind the service. `build_engine` picks one from the settings."""
+
+from __future__ import annotations
+
+from service.engines.base import Engine
+from service.settings import Settings
+
+
+def build_engine(settings: Settings) -> Engine:
+    """The configured engine, not yet loaded. seq2seq imports torch, so only when asked for."""
+    if settings.engine_name == "seq2seq":
+        from service.engines.seq2seq import Seq2SeqEngine
+
+        return Seq2SeqEngine(settings)
+    from service.engines.embedded import EmbeddedEngine
+
+    return EmbeddedEngine()

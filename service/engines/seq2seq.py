@@ -1,0 +1,250 @@
+"""The seq2seq engine: any Hugging Face encoder-decoder checkpoint (T5, FLAN-T5, BART, PEGASUS, LED).
+
+Articles are packed into the model's token budget (see `service.packing`), rendered through the
+prompt templates of the checkpoint's family, and decoded deterministically in one batch per task.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import torch
+from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
+
+from service.engines.base import Cluster, Engine, EngineError, InputError, InputReport, KeyFact, Result
+from service.facts import ground_items, select_facts, split_items
+from service.packing import PackedArticle, pack
+from service.prompts import PromptFamily, PromptSet, Task, family_for, load_prompts
+from service.salience import compute_salience
+from service.settings import GenerationSettings, Settings
+from service.text import Sentence, analyze, fit_words
+
+log = logging.getLogger(__name__)
+
+# Input limits of model families whose tokenizers don't state one (e.g. 1e30 in old configs).
+FALLBACK_MAX_INPUT = 512
+# Tokens per English word for T5/BART vocabularies, with headroom: sizes max_new_tokens.
+TOKENS_PER_WORD = 1.6
+
+
+@dataclass
+class _Prepared:
+    sentences: list[list[Sentence]]
+    packed: list[PackedArticle]
+    prompts: dict[Task, str]
+
+
+def model_input_limit(tokenizer: Any, config: Any) -> int:
+    """The checkpoint's own input limit: tokenizer's model_max_length, else the position table."""
+    limit = getattr(tokenizer, "model_max_length", None)
+    if isinstance(limit, int) and 0 < limit < 1_000_000:
+        return limit
+    for name in ("max_encoder_position_embeddings", "max_position_embeddings", "n_positions"):
+        value = getattr(config, name, None)
+        if isinstance(value, int) and value > 0:
+            return value
+    return FALLBACK_MAX_INPUT
+
+
+class Seq2SeqEngine(Engine):
+    name = "seq2seq"
+
+    def __init__(self, settings: Settings) -> None:
+        if not settings.model:
+            raise ValueError("the seq2seq engine needs a model (SUMMARIZER_MODEL)")
+        self.settings = settings
+        self.model_id: str = settings.model
+        self._model: Any = None
+        self._tokenizer: Any = None
+        self.device = "cpu"
+        self.family: PromptFamily = "plain"
+        self.prompts: PromptSet | None = None
+        self.max_input_tokens = FALLBACK_MAX_INPUT
+
+    # --- loading ------------------------------------------------------------------------------
+    def load(self) -> None:
+        s = self.settings
+        if s.torch_threads:
+            torch.set_num_threads(s.torch_threads)
+        self.device = (
+            "cuda" if s.device == "cuda" or (s.device == "auto" and torch.cuda.is_available()) else "cpu"
+        )
+        log.info("loading %s on %s", self.model_id, self.device)
+        self._tokenizer = AutoTokenizer.from_pretrained(self.model_id)
+        model = AutoModelForSeq2SeqLM.from_pretrained(self.model_id)
+        self._model = model.to(self.device).eval()
+        config = self._model.config
+        self.family = family_for(config.model_type) if s.prompt_family == "auto" else s.prompt_family
+        self.prompts = load_prompts(s.prompts_dir, self.family)
+        limit = model_input_limit(self._tokenizer, config)
+        if s.max_input_tokens is not None and s.max_input_tokens > limit:
+            raise ValueError(f"max_input_tokens={s.max_input_tokens} exceeds the model's limit of {limit}")
+        self.max_input_tokens = s.max_input_tokens or limit
+        log.info(
+            "model %s (%s): %s prompts, input budget %d tokens",
+            s.model,
+            config.model_type,
+            self.family,
+            self.max_input_tokens,
+        )
+
+    # --- tokenizer helpers --------------------------------------------------------------------
+    def _count(self, texts: Sequence[str]) -> list[int]:
+        if not texts:
+            return []
+        ids = self._tokenizer(list(texts), add_special_tokens=False)["input_ids"]
+        return [len(x) for x in ids]
+
+    def _cut_after(self, text: str, n_tokens: int) -> int:
+        enc = self._tokenizer(text, add_special_tokens=False, return_offsets_mapping=True)
+        offsets = enc["offset_mapping"]
+        if n_tokens <= 0 or not offsets:
+            return 0
+        return int(offsets[min(n_tokens, len(offsets)) - 1][1])
+
+    def _prompt_tokens(self, prompt: str) -> int:
+        return len(self._tokenizer(prompt)["input_ids"])
+
+    # --- preparation: what goes into the model ------------------------------------------------
+    def _render(self, task: Task, cluster: Cluster, texts: Sequence[str]) -> str:
+        if self.prompts is None:
+            raise EngineError("seq2seq engine used before load()")
+        articles = [
+            {"number": i + 1, "title": a.title or "", "text": t}
+            for i, (a, t) in enumerate(zip(cluster.articles, texts, strict=True))
+        ]
+        return self.prompts.render(
+            task,
+            articles=articles,
+            max_words=cluster.options.max_words,
+            num_facts=cluster.options.num_facts,
+        )
+
+    def _prepare(self, cluster: Cluster) -> _Prepared:
+        sentences = analyze([a.text for a in cluster.articles])
+        if not any(sentences):
+            raise InputError("the articles contain no sentences")
+        tasks: list[Task] = ["summary"]
+        if self.prompts is not None and self.prompts.has("facts") and cluster.options.num_facts > 0:
+            tasks.append("facts")
+        # The template's own tokens (instructions, titles, separators) come off the budget first.
+        empty = [""] * len(cluster.articles)
+        overhead = max(self._prompt_tokens(self._render(t, cluster, empty)) for t in tasks)
+        # One token of slack per article: pieces tokenized apart can grow by one when joined.
+        budget = self.max_input_tokens - overhead - len(cluster.articles)
+        if budget < len(cluster.articles):
+            raise InputError(
+                f"the prompt and titles alone take {overhead} of the model's {self.max_input_tokens}"
+                f" input tokens, leaving no room for {len(cluster.articles)} articles"
+            )
+        texts = [a.text for a in cluster.articles]
+        for _ in range(4):
+            packed = pack(sentences, texts, budget, self._count, self._cut_after)
+            prompts = {t: self._render(t, cluster, [p.text for p in packed]) for t in tasks}
+            excess = max(self._prompt_tokens(p) for p in prompts.values()) - self.max_input_tokens
+            if excess <= 0:
+                return _Prepared(sentences=sentences, packed=packed, prompts=prompts)
+            budget -= excess  # tokenization was not additive: pack again with less
+        raise EngineError(f"could not fit the prompt into {self.max_input_tokens} tokens")
+
+    # --- generation ---------------------------------------------------------------------------
+    def _generate(
+        self, prompts: list[str], gen: GenerationSettings, max_new: int
+    ) -> tuple[list[str], list[int]]:
+        """Decode a batch deterministically; returns the texts and each one's count of new tokens."""
+        enc = self._tokenizer(
+            prompts,
+            return_tensors="pt",
+            padding=True,
+            truncation=True,
+            max_length=self.max_input_tokens,
+        ).to(self.device)
+        max_new = max(1, min(gen.max_new_tokens, max_new))
+        with torch.inference_mode():
+            out = self._model.generate(
+                **enc,
+                do_sample=False,
+                num_beams=gen.num_beams,
+                min_new_tokens=min(gen.min_new_tokens, max_new),
+                max_new_tokens=max_new,
+                no_repeat_ngram_size=gen.no_repeat_ngram_size,
+                length_penalty=gen.length_penalty,
+                early_stopping=gen.num_beams > 1,
+            )
+        # The first position is the decoder start token, not generated text; padding isn't either.
+        new = out[:, 1:]
+        pad = self._tokenizer.pad_token_id
+        counts = (new != pad).sum(dim=1) if pad is not None else torch.full((len(new),), new.shape[1])
+        return self._tokenizer.batch_decode(out, skip_special_tokens=True), [int(n) for n in counts]
+
+    def summarize(self, clusters: Sequence[Cluster]) -> list[Result]:
+        if self._model is None or self.prompts is None:
+            raise EngineError("seq2seq engine used before load()")
+        if not clusters:
+            return []
+        t0 = time.perf_counter()
+        prepared = [self._prepare(c) for c in clusters]
+        t1 = time.perf_counter()
+        max_words = max(c.options.max_words for c in clusters)
+        summaries, n_summary = self._generate(
+            [p.prompts["summary"] for p in prepared],
+            self.settings.generation("summary"),
+            math.ceil(max_words * TOKENS_PER_WORD),
+        )
+        t2 = time.perf_counter()
+
+        facts: list[list[KeyFact]] = [[] for _ in clusters]
+        dropped: list[Counter[str]] = [Counter() for _ in clusters]
+        with_prompt = [i for i, p in enumerate(prepared) if "facts" in p.prompts]
+        n_facts = [0] * len(clusters)
+        if with_prompt:
+            outputs, counts = self._generate(
+                [prepared[i].prompts["facts"] for i in with_prompt],
+                self.settings.generation("facts"),
+                self.settings.facts_max_new_tokens,
+            )
+            for i, text, n in zip(with_prompt, outputs, counts, strict=True):
+                c = clusters[i]
+                n_facts[i] = n
+                facts[i], dropped[i] = ground_items(
+                    split_items(text),
+                    prepared[i].sentences,
+                    [a.text for a in c.articles],
+                    c.options.num_facts,
+                )
+        for i, (c, p) in enumerate(zip(clusters, prepared, strict=True)):
+            if "facts" not in p.prompts:  # plain summarizers: the extractive fact selector
+                facts[i] = select_facts(p.sentences, compute_salience(p.sentences), c.options.num_facts)
+        t3 = time.perf_counter()
+
+        # Generation is shared by the batch: each request reports the batch's time.
+        per_cluster = {
+            "prepare": (t1 - t0) * 1e3 / len(clusters),
+            "generate_summary": (t2 - t1) * 1e3,
+            "facts": (t3 - t2) * 1e3,
+        }
+        results = []
+        for i, (c, p) in enumerate(zip(clusters, prepared, strict=True)):
+            results.append(
+                Result(
+                    summary=fit_words(summaries[i].strip(), c.options.max_words),
+                    key_facts=facts[i],
+                    input=InputReport(
+                        unit="tokens",
+                        budget=self.max_input_tokens,
+                        articles=tuple(a.usage for a in p.packed),
+                    ),
+                    engine=self.name,
+                    model=self.model_id,
+                    generated_tokens=n_summary[i] + n_facts[i],
+                    facts_dropped=dict(dropped[i]),
+                    timings_ms=dict(per_cluster),
+                )
+            )
+        return results

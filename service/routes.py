@@ -1,0 +1,85 @@
+"""HTTP routes. Thin: validate, hand the cluster to the engine runner, shape the answer."""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING, Annotated
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import JSONResponse, Response
+from prometheus_client import CONTENT_TYPE_LATEST
+
+from service.engines.base import Article, Cluster, Options
+from service.errors import InvalidInput, NotReady, error_response
+from service.schemas import ErrorResponse, SummarizeRequest, SummarizeResponse
+
+if TYPE_CHECKING:
+    from service.app import ServiceState
+
+router = APIRouter()
+
+
+def get_state(request: Request) -> ServiceState:
+    state: ServiceState = request.app.state.service
+    return state
+
+
+State = Annotated["ServiceState", Depends(get_state)]
+
+ERRORS: dict[int | str, dict[str, object]] = {
+    code: {"model": ErrorResponse} for code in (413, 422, 429, 500, 503, 504)
+}
+
+
+@router.post("/v1/summarize", response_model=SummarizeResponse, responses=ERRORS)
+async def summarize(body: SummarizeRequest, state: State) -> SummarizeResponse:
+    """Summarize one or more articles about one event, with key facts and their sources."""
+    t0 = time.perf_counter()
+    settings = state.settings
+    if len(body.articles) > settings.max_articles:
+        raise InvalidInput(f"at most {settings.max_articles} articles per request")
+    if state.runner is None:
+        raise NotReady(
+            "the engine is still loading" if state.status == "loading" else "the engine failed to load"
+        )
+    cluster = Cluster(
+        articles=tuple(
+            Article(text=a.text, title=a.title, id=a.id, url=a.url, published=a.published)
+            for a in body.articles
+        ),
+        options=Options(
+            max_words=body.options.max_words or settings.default_max_words,
+            num_facts=body.options.num_facts
+            if body.options.num_facts is not None
+            else settings.default_num_facts,
+        ),
+    )
+    result, queue_ms = await state.runner.run(cluster)
+    metrics = state.metrics
+    metrics.generated_tokens.inc(result.generated_tokens)
+    for reason, n in result.facts_dropped.items():
+        metrics.facts_dropped.labels(reason).inc(n)
+    timings = {"queue": queue_ms, "total": (time.perf_counter() - t0) * 1e3}
+    return SummarizeResponse.from_result(result, body.articles, timings)
+
+
+@router.get("/healthz")
+async def healthz(state: State) -> JSONResponse:
+    """Alive. 503 only when the engine failed to load, so an orchestrator restarts the process."""
+    if state.status == "failed":
+        return error_response(503, "engine_failed", "the engine failed to load")
+    return JSONResponse({"status": "ok"})
+
+
+@router.get("/readyz", responses={503: {"model": ErrorResponse}})
+async def readyz(state: State) -> JSONResponse:
+    """200 once the engine is loaded and warmed; 503 before."""
+    if state.status != "ready":
+        return error_response(503, "not_ready", f"engine {state.status}", headers={"Retry-After": "1"})
+    return JSONResponse({"status": "ready", "engine": state.engine.name, "model": state.engine.model_id})
+
+
+@router.get("/metrics", response_class=Response)
+async def metrics(state: State) -> Response:
+    """Prometheus text exposition."""
+    return Response(state.metrics.render(), media_type=CONTENT_TYPE_LATEST)

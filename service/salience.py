@@ -1,0 +1,71 @@
+"""Which content matters across a cluster: weighted concepts (content-word bigrams).
+
+A concept reported by several articles is what the cluster is about; this is the weighting of
+concept-coverage summarizers (Gillick & Favre 2009), used here for both summaries and key facts.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from service.text import Sentence
+
+Concept = tuple[str, str] | tuple[str]
+REPEAT_WEIGHT = 0.5
+
+
+def sentence_concepts(sentence: Sentence, bigrams: bool = True) -> frozenset[Concept]:
+    stems = sentence.stems
+    if bigrams:
+        return frozenset(zip(stems, stems[1:], strict=False))
+    return frozenset((s,) for s in stems)
+
+
+@dataclass(frozen=True)
+class Salience:
+    weights: dict[Concept, float]
+    concepts: dict[tuple[int, int], frozenset[Concept]]  # (article, index) -> concepts
+
+    def of(self, sentence: Sentence) -> frozenset[Concept]:
+        return self.concepts[(sentence.article, sentence.index)]
+
+    def gain(self, sentence: Sentence, covered: set[Concept] | frozenset[Concept] = frozenset()) -> float:
+        return sum(self.weights.get(c, 0.0) for c in self.of(sentence) - covered)
+
+
+def _weights(per_article: Sequence[Sequence[frozenset[Concept]]]) -> dict[Concept, float]:
+    """Articles that mention a concept, plus half a point per further mention; seen twice or more.
+
+    Cross-article agreement dominates, yet a single article (or an off-topic one in a mixed
+    request) still has its own repeated concepts to go by.
+    """
+    df: Counter[Concept] = Counter()
+    tf: Counter[Concept] = Counter()
+    for sentence_sets in per_article:
+        seen: set[Concept] = set()
+        for concepts in sentence_sets:
+            tf.update(concepts)
+            seen |= concepts
+        df.update(seen)
+    return {c: df[c] + REPEAT_WEIGHT * (n - df[c]) for c, n in tf.items() if n >= 2}
+
+
+def compute_salience(sentences: Sequence[Sequence[Sentence]]) -> Salience:
+    """Bigram concepts seen at least twice; unigrams when the cluster shares too few bigrams."""
+    weights: dict[Concept, float] = {}
+    concepts: dict[tuple[int, int], frozenset[Concept]] = {}
+    for bigrams in (True, False):
+        per_article = [[sentence_concepts(s, bigrams) for s in article] for article in sentences]
+        weights = _weights(per_article)
+        concepts = {
+            (s.article, s.index): c
+            for article, sets in zip(sentences, per_article, strict=True)
+            for s, c in zip(article, sets, strict=True)
+        }
+        if len(weights) >= 5:
+            break
+    if not weights:  # nothing repeats at all (tiny input): every concept counts once
+        weights = {c: 1.0 for cs in concepts.values() for c in cs}
+    return Salience(weights=weights, concepts=concepts)

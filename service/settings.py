@@ -1,0 +1,100 @@
+"""The one settings object: every knob of the service, read from `SUMMARIZER_*` env vars."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+EngineName = Literal["embedded", "seq2seq"]
+
+
+@dataclass(frozen=True)
+class GenerationSettings:
+    """Decoding settings for one task (summary or facts). Decoding is always greedy/beam, never sampled."""
+
+    num_beams: int
+    min_new_tokens: int
+    max_new_tokens: int
+    no_repeat_ngram_size: int
+    length_penalty: float
+
+
+def _default_prompts_dir() -> Path:
+    here = Path(__file__).resolve().parent
+    packaged = here / "_prompts"  # inside an installed wheel
+    return packaged if packaged.is_dir() else here.parent / "prompts"
+
+
+class Settings(BaseSettings):
+    """Service settings. Each field `foo` is also the env var `SUMMARIZER_FOO`."""
+
+    model_config = SettingsConfigDict(env_prefix="SUMMARIZER_", extra="ignore", frozen=True)
+
+    host: str = "127.0.0.1"
+    port: int = Field(8000, ge=1, le=65535)
+    log_level: Literal["debug", "info", "warning", "error"] = "info"
+
+    # --- engine -------------------------------------------------------------------------------
+    model: str | None = Field(
+        None, description="Hugging Face seq2seq checkpoint: a hub id or a local directory."
+    )
+    engine: Literal["auto", "embedded", "seq2seq"] = Field(
+        "auto", description="auto: seq2seq when a model is set, else the embedded engine."
+    )
+    device: Literal["auto", "cpu", "cuda"] = "auto"
+    torch_threads: int | None = Field(None, ge=1, description="CPU threads for torch (default: torch's).")
+    prompts_dir: Path = Field(default_factory=_default_prompts_dir)
+    prompt_family: Literal["auto", "instruct", "plain"] = Field(
+        "auto", description="Template variant; auto picks it from the checkpoint's model type."
+    )
+    max_input_tokens: int | None = Field(
+        None, ge=16, description="Token budget of the model input (default: the model's limit)."
+    )
+
+    # --- request limits -----------------------------------------------------------------------
+    max_articles: int = Field(16, ge=1, le=100)
+    max_body_bytes: int = Field(2_000_000, ge=1_000)
+    default_max_words: int = Field(100, ge=10, le=1000)
+    default_num_facts: int = Field(5, ge=0, le=50)
+    max_queue: int = Field(32, ge=1, description="Requests waiting for the engine before 429.")
+    request_timeout_s: float = Field(120.0, gt=0, description="Deadline for one request (504).")
+
+    # --- generation, per task -----------------------------------------------------------------
+    summary_num_beams: int = Field(4, ge=1)
+    summary_min_new_tokens: int = Field(8, ge=0)
+    summary_max_new_tokens: int = Field(200, ge=1)
+    summary_no_repeat_ngram_size: int = Field(3, ge=0)
+    summary_length_penalty: float = 1.0
+    facts_num_beams: int = Field(4, ge=1)
+    facts_min_new_tokens: int = Field(8, ge=0)
+    facts_max_new_tokens: int = Field(256, ge=1)
+    facts_no_repeat_ngram_size: int = Field(4, ge=0)
+    facts_length_penalty: float = 1.0
+
+    @model_validator(mode="after")
+    def _check(self) -> Settings:
+        if self.engine == "seq2seq" and not self.model:
+            raise ValueError("SUMMARIZER_ENGINE=seq2seq needs SUMMARIZER_MODEL (a hub id or directory)")
+        for task in ("summary", "facts"):
+            if getattr(self, f"{task}_min_new_tokens") > getattr(self, f"{task}_max_new_tokens"):
+                raise ValueError(f"{task}_min_new_tokens must not exceed {task}_max_new_tokens")
+        return self
+
+    @property
+    def engine_name(self) -> EngineName:
+        if self.engine == "auto":
+            return "seq2seq" if self.model else "embedded"
+        return self.engine
+
+    def generation(self, task: Literal["summary", "facts"]) -> GenerationSettings:
+        return GenerationSettings(
+            num_beams=getattr(self, f"{task}_num_beams"),
+            min_new_tokens=getattr(self, f"{task}_min_new_tokens"),
+            max_new_tokens=getattr(self, f"{task}_max_new_tokens"),
+            no_repeat_ngram_size=getattr(self, f"{task}_no_repeat_ngram_size"),
+            length_penalty=getattr(self, f"{task}_length_penalty"),
+        )

@@ -1,0 +1,233 @@
+"""The HTTP API on the embedded engine: response shape, errors, readiness, metrics."""
+
+import threading
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from service.app import create_app
+from service.engines.base import Cluster, Engine, Result
+from service.engines.embedded import EmbeddedEngine
+from service.settings import Settings
+from tests.conftest import serve, wait_ready
+
+
+def body(ferry: list[dict[str, Any]], **options: Any) -> dict[str, Any]:
+    return {"articles": ferry, "options": options}
+
+
+def test_summarize_full_shape(client: TestClient, ferry: list[dict[str, Any]]) -> None:
+    r = client.post("/v1/summarize", json=body(ferry, max_words=50, num_facts=3))
+    assert r.status_code == 200, r.text
+    data = r.json()
+    assert set(data) == {"summary", "key_facts", "engine", "model", "input", "generated_tokens", "timings_ms"}
+    assert data["engine"] == "embedded" and data["model"] is None
+    assert 0 < len(data["summary"].split()) <= 50
+    assert 1 <= len(data["key_facts"]) <= 3
+    for fact in data["key_facts"]:
+        assert set(fact) == {"text", "sources", "support"}
+        assert fact["support"] == len({s["article"] for s in fact["sources"]})
+        for s in fact["sources"]:
+            assert s["article_id"] == ferry[s["article"]]["id"]
+            assert ferry[s["article"]]["text"][s["start"] : s["end"]].strip()
+    inp = data["input"]
+    assert inp["unit"] == "words" and inp["truncated"] is False and inp["left_out"] == []
+    assert inp["total"] == inp["used"] == sum(a["total"] for a in inp["articles"])
+    assert {"queue", "total", "analyze"} <= set(data["timings_ms"])
+
+
+def test_defaults_apply_when_options_absent(client: TestClient, ferry: list[dict[str, Any]]) -> None:
+    r = client.post("/v1/summarize", json={"articles": [{"text": a["text"]} for a in ferry]})
+    assert r.status_code == 200
+    assert len(r.json()["summary"].split()) <= Settings().default_max_words
+    assert len(r.json()["key_facts"]) <= Settings().default_num_facts
+
+
+@pytest.mark.parametrize(
+    ("payload", "loc"),
+    [
+        ({}, "body.articles"),
+        ({"articles": []}, "body.articles"),
+        ({"articles": [{"text": "   \n "}]}, "body.articles.0.text"),
+        ({"articles": [{"text": 42}]}, "body.articles.0.text"),
+        ({"articles": [{"title": "no text"}]}, "body.articles.0.text"),
+        ({"articles": "text"}, "body.articles"),
+        ({"articles": [{"text": "A sentence here."}], "options": {"max_words": 0}}, "body.options.max_words"),
+        (
+            {"articles": [{"text": "A sentence here."}], "options": {"num_facts": "many"}},
+            "body.options.num_facts",
+        ),
+        ({"articles": [{"text": "A sentence here."}], "options": {"max_wrds": 50}}, "body.options.max_wrds"),
+        ({"articles": [{"text": "A sentence.", "published": "last week"}]}, "body.articles.0.published"),
+    ],
+)
+def test_invalid_bodies_get_422_in_the_error_shape(client: TestClient, payload: Any, loc: str) -> None:
+    r = client.post("/v1/summarize", json=payload)
+    assert r.status_code == 422
+    error = r.json()["error"]
+    assert error["code"] == "invalid_request"
+    assert loc in [d["loc"] for d in error["details"]]
+
+
+def test_malformed_json_and_wrong_content(client: TestClient) -> None:
+    r = client.post("/v1/summarize", content=b'{"articles": [', headers={"content-type": "application/json"})
+    assert r.status_code == 422 and r.json()["error"]["code"] == "invalid_request"
+    r = client.post("/v1/summarize", content=b"plain words", headers={"content-type": "text/plain"})
+    assert r.status_code == 422 and "error" in r.json()
+
+
+def test_too_many_articles(ferry: list[dict[str, Any]]) -> None:
+    with serve(Settings(max_articles=2)) as c:
+        r = c.post("/v1/summarize", json=body(ferry))
+        assert r.status_code == 422
+        assert "at most 2 articles" in r.json()["error"]["message"]
+
+
+def test_oversized_bodies_get_413(ferry: list[dict[str, Any]]) -> None:
+    with serve(Settings(max_body_bytes=5_000)) as c:
+        big = {"articles": [{"text": "Word " * 2_000}]}
+        r = c.post("/v1/summarize", json=big)
+        assert r.status_code == 413 and r.json()["error"]["code"] == "payload_too_large"
+
+        def chunks() -> Iterator[bytes]:  # no Content-Length: the limit applies as the body streams
+            yield b'{"articles": [{"text": "'
+            yield b"word " * 2_000
+            yield b'"}]}'
+
+        r = c.post("/v1/summarize", content=chunks(), headers={"content-type": "application/json"})
+        assert r.status_code == 413 and r.json()["error"]["code"] == "payload_too_large"
+        # ... and the server still serves the next request
+        assert c.post("/v1/summarize", json=body(ferry[:1])).status_code == 200
+
+
+def test_unknown_route_and_method_use_the_error_shape(client: TestClient) -> None:
+    r = client.get("/v1/nothing")
+    assert r.status_code == 404 and r.json()["error"]["code"] == "not_found"
+    r = client.get("/v1/summarize")
+    assert r.status_code == 405 and r.json()["error"]["code"] == "method_not_allowed"
+
+
+class BrokenEngine(EmbeddedEngine):
+    """An engine that fails on a marker input, as a bug deep in a model would."""
+
+    def summarize(self, clusters: Sequence[Cluster]) -> list[Result]:
+        if any("EXPLODE" in a.text for c in clusters for a in c.articles):
+            raise RuntimeError("secret internal detail /opt/model/weights.bin")
+        return super().summarize(clusters)
+
+
+def test_engine_failure_is_a_generic_500_and_the_server_survives(ferry: list[dict[str, Any]]) -> None:
+    with serve(engine=BrokenEngine()) as c:
+        r = c.post("/v1/summarize", json={"articles": [{"text": "It will EXPLODE now."}]})
+        assert r.status_code == 500
+        assert r.json() == {"error": {"code": "internal_error", "message": "internal server error"}}
+        assert "secret" not in r.text and "Traceback" not in r.text
+        assert c.post("/v1/summarize", json=body(ferry)).status_code == 200
+
+
+def test_input_without_words_is_422(client: TestClient) -> None:
+    r = client.post("/v1/summarize", json={"articles": [{"text": "... !!"}, {"text": "— — —"}]})
+    assert r.status_code == 422
+    assert r.json()["error"] == {"code": "invalid_request", "message": "the articles contain no sentences"}
+
+
+class SlowLoadingEngine(EmbeddedEngine):
+    def __init__(self) -> None:
+        self.release = threading.Event()
+
+    def load(self) -> None:
+        self.release.wait(10)
+
+
+def test_readyz_is_503_until_loaded(ferry: list[dict[str, Any]]) -> None:
+    engine = SlowLoadingEngine()
+    with TestClient(create_app(Settings(), engine=engine), raise_server_exceptions=False) as c:
+        assert c.get("/healthz").status_code == 200
+        r = c.get("/readyz")
+        assert r.status_code == 503 and r.json()["error"]["code"] == "not_ready"
+        r = c.post("/v1/summarize", json=body(ferry))
+        assert r.status_code == 503 and r.headers["retry-after"] == "1"
+        engine.release.set()
+        wait_ready(c)
+        assert c.get("/readyz").json() == {"status": "ready", "engine": "embedded", "model": None}
+        assert c.post("/v1/summarize", json=body(ferry)).status_code == 200
+
+
+class FailingLoadEngine(EmbeddedEngine):
+    def load(self) -> None:
+        raise OSError("checkpoint not found")
+
+
+def test_failed_load_makes_health_fail() -> None:
+    with TestClient(create_app(Settings(), engine=FailingLoadEngine()), raise_server_exceptions=False) as c:
+        for _ in range(100):
+            if c.get("/healthz").status_code == 503:
+                break
+            threading.Event().wait(0.02)
+        assert c.get("/healthz").json()["error"]["code"] == "engine_failed"
+        assert c.get("/readyz").status_code == 503
+
+
+def test_metrics_are_prometheus_text(client: TestClient, ferry: list[dict[str, Any]]) -> None:
+    client.post("/v1/summarize", json=body(ferry))
+    client.post("/v1/summarize", json={})
+    r = client.get("/metrics")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/plain")
+    text = r.text
+    assert 'summarizer_requests_total{route="/v1/summarize",status="200"}' in text
+    assert 'summarizer_requests_total{route="/v1/summarize",status="422"}' in text
+    assert "summarizer_request_duration_seconds_bucket" in text
+    assert "summarizer_queue_depth 0.0" in text
+    assert "summarizer_generated_tokens_total" in text
+    assert "summarizer_ready 1.0" in text
+
+
+def test_openapi_documents_the_api(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    assert "/v1/summarize" in spec["paths"]
+    assert client.get("/docs").status_code == 200
+
+
+class HoldingEngine(Engine):
+    """Blocks inside summarize until released, so requests pile up behind it."""
+
+    name = "embedded"
+
+    def __init__(self) -> None:
+        self.inner = EmbeddedEngine()
+        self.release = threading.Event()
+        self.entered = threading.Event()
+
+    def warmup(self) -> None:
+        pass
+
+    def summarize(self, clusters: Sequence[Cluster]) -> list[Result]:
+        self.entered.set()
+        self.release.wait(10)
+        return self.inner.summarize(clusters)
+
+
+def test_full_queue_answers_429(ferry: list[dict[str, Any]]) -> None:
+    engine = HoldingEngine()
+    with serve(Settings(max_queue=1), engine=engine) as c:
+        results: list[int] = []
+        t = threading.Thread(
+            target=lambda: results.append(c.post("/v1/summarize", json=body(ferry)).status_code)
+        )
+        t.start()
+        assert engine.entered.wait(10)
+        r = c.post("/v1/summarize", json=body(ferry))
+        assert r.status_code == 429 and r.json()["error"]["code"] == "overloaded"
+        engine.release.set()
+        t.join(10)
+        assert results == [200]
+
+
+def test_deadline_answers_504(ferry: list[dict[str, Any]]) -> None:
+    engine = HoldingEngine()
+    with serve(Settings(request_timeout_s=0.2), engine=engine) as c:
+        r = c.post("/v1/summarize", json=body(ferry))
+        assert r.status_code == 504 and r.json()["error"]["code"] == "deadline_exceeded"
+        engine.release.set()

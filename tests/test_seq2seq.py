@@ -1,0 +1,141 @@
+"""The seq2seq engine on tiny random-weight T5 and BART checkpoints built in this session.
+
+The weights are random, so these tests check the plumbing (templates, budget, truncation report,
+grounding, batching, determinism, response shape), never the generated words.
+"""
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from service.engines.base import run_batch
+from service.engines.seq2seq import Seq2SeqEngine
+from service.facts import numbers, proper_names
+from service.settings import Settings
+from service.text import count_words
+from tests.conftest import serve, to_cluster
+
+
+@pytest.fixture(scope="module", params=["t5", "bart"])
+def engine(request: pytest.FixtureRequest, tiny_models: dict[str, Path]) -> Seq2SeqEngine:
+    e = Seq2SeqEngine(Settings(model=str(tiny_models[request.param]), summary_max_new_tokens=40))
+    e.load()
+    return e
+
+
+def test_request_through_summarizer_model_env(
+    tiny_models: dict[str, Path], ferry: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SUMMARIZER_MODEL", str(tiny_models["t5"]))
+    monkeypatch.setenv("SUMMARIZER_SUMMARY_MAX_NEW_TOKENS", "24")
+    with serve() as client:
+        assert client.get("/readyz").json()["engine"] == "seq2seq"
+        r = client.post(
+            "/v1/summarize", json={"articles": ferry, "options": {"max_words": 30, "num_facts": 3}}
+        )
+        assert r.status_code == 200, r.text
+        data = r.json()
+        assert data["engine"] == "seq2seq" and data["model"] == str(tiny_models["t5"])
+        assert isinstance(data["summary"], str) and count_words(data["summary"]) <= 30
+        assert isinstance(data["key_facts"], list) and len(data["key_facts"]) <= 3
+        inp = data["input"]
+        assert inp["unit"] == "tokens" and inp["budget"] == 512
+        assert [a["article"] for a in inp["articles"]] == [0, 1, 2]
+        assert data["generated_tokens"] > 0
+        assert {"prepare", "generate_summary", "facts", "queue", "total"} <= set(data["timings_ms"])
+        metrics = client.get("/metrics").text
+        assert "summarizer_generated_tokens_total 0.0" not in metrics
+
+
+def test_family_and_limit_come_from_the_checkpoint(engine: Seq2SeqEngine) -> None:
+    expected = "instruct" if engine._model.config.model_type == "t5" else "plain"
+    assert engine.family == expected
+    assert engine.max_input_tokens == 512  # the tokenizer's model_max_length
+
+
+def test_prompt_is_rendered_from_the_family_template(
+    engine: Seq2SeqEngine, ferry: list[dict[str, Any]]
+) -> None:
+    prepared = engine._prepare(to_cluster(ferry, max_words=45, num_facts=3))
+    summary = prepared.prompts["summary"]
+    if engine.family == "instruct":
+        assert summary.startswith("Summarize the following 3 news articles") and "45 words" in summary
+        assert f"Article 2: {ferry[1]['title']}" in summary
+        assert "3 most important facts" in prepared.prompts["facts"]
+    else:
+        assert summary.count(" ||||| ") == 2 and "facts" not in prepared.prompts
+    assert ferry[0]["text"].splitlines()[0] in summary
+
+
+@pytest.mark.parametrize("budget", [200, 260, 320])
+def test_input_budget_is_respected_and_truncation_reported(
+    tiny_models: dict[str, Path], ferry: list[dict[str, Any]], budget: int
+) -> None:
+    e = Seq2SeqEngine(Settings(model=str(tiny_models["t5"]), max_input_tokens=budget))
+    e.load()
+    prepared = e._prepare(to_cluster(ferry))
+    for prompt in prepared.prompts.values():
+        assert len(e._tokenizer(prompt)["input_ids"]) <= budget
+    usage = [p.usage for p in prepared.packed]
+    assert all(u.truncated for u in usage)  # 3 articles of ~250 tokens each can't fit
+    assert all(u.included and 0 < u.used < u.total for u in usage)  # none disappears
+    (result,) = e.summarize([to_cluster(ferry)])
+    assert result.input.truncated and result.input.budget == budget
+    assert result.input.used < result.input.total
+
+
+def test_prompt_that_cannot_fit_is_a_clear_input_error(
+    tiny_models: dict[str, Path], ferry: list[dict[str, Any]]
+) -> None:
+    from service.engines.base import InputError
+
+    e = Seq2SeqEngine(Settings(model=str(tiny_models["t5"]), max_input_tokens=100))
+    e.load()
+    with pytest.raises(InputError, match="leaving no room"):
+        e.summarize([to_cluster(ferry)])
+
+
+def test_budget_over_model_limit_is_refused(tiny_models: dict[str, Path]) -> None:
+    e = Seq2SeqEngine(Settings(model=str(tiny_models["t5"]), max_input_tokens=4096))
+    with pytest.raises(ValueError, match="exceeds the model's limit of 512"):
+        e.load()
+
+
+def test_batch_in_batch_out_and_deterministic(engine: Seq2SeqEngine, ferry: list[dict[str, Any]]) -> None:
+    clusters = [to_cluster(ferry), to_cluster(ferry[1:2], max_words=15), to_cluster(ferry)]
+    results = run_batch(engine, clusters)
+    assert len(results) == 3
+    again = engine.summarize([clusters[0]])[0]
+    assert results[0].summary == results[2].summary == again.summary
+    assert results[0].key_facts == again.key_facts
+    assert len(results[1].input.articles) == 1
+    assert count_words(results[1].summary) <= 15
+
+
+def test_kept_facts_are_grounded(engine: Seq2SeqEngine, ferry: list[dict[str, Any]]) -> None:
+    (result,) = engine.summarize([to_cluster(ferry, num_facts=5)])
+    texts = [a["text"] for a in ferry]
+    all_numbers = set().union(*(numbers(t) for t in texts))
+    for fact in result.key_facts:
+        assert fact.sources
+        assert numbers(fact.text) <= all_numbers
+        assert all(any(n in t for t in texts) for n in proper_names(fact.text) - {fact.text.split()[0]})
+    if engine.family == "plain":  # extractive facts: verbatim sentences
+        for fact in result.key_facts:
+            src = fact.sources[0]
+            assert " ".join(texts[src.article][src.start : src.end].split()) == fact.text
+    assert all(n > 0 for n in result.facts_dropped.values())
+
+
+def test_instruct_prompts_on_a_bart_checkpoint(
+    tiny_models: dict[str, Path], ferry: list[dict[str, Any]]
+) -> None:
+    """The family can be forced; BART then gets instructions and generated facts too."""
+    e = Seq2SeqEngine(
+        Settings(model=str(tiny_models["bart"]), prompt_family="instruct", facts_max_new_tokens=30)
+    )
+    e.load()
+    (result,) = e.summarize([to_cluster(ferry, num_facts=2)])
+    assert e.family == "instruct" and len(result.key_facts) <= 2
+    assert result.generated_tokens > 0
