@@ -1,0 +1,163 @@
+"""The system under test: an engine in-process, or a running service reached over HTTP."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import httpx
+
+from eval.data import Example
+from service.engines import build_engine
+from service.engines.base import Article, Cluster, Options, Result
+from service.settings import Settings
+
+log = logging.getLogger(__name__)
+
+RETRY_STATUSES = frozenset({429, 502, 503, 504})
+
+
+@dataclass
+class Output:
+    """What the system said for one example (or why it said nothing)."""
+
+    summary: str
+    key_facts: list[dict[str, Any]] = field(default_factory=list)
+    elapsed_ms: float = 0.0
+    engine: str | None = None
+    model: str | None = None
+    error: str | None = None
+
+
+def to_cluster(example: Example, max_words: int, num_facts: int) -> Cluster:
+    return Cluster(
+        articles=tuple(Article(text=d.text, title=d.title, published=d.date) for d in example.documents),
+        options=Options(max_words=max_words, num_facts=num_facts),
+    )
+
+
+def _facts(result: Result) -> list[dict[str, Any]]:
+    return [
+        {"text": f.text, "support": f.support, "sources": [asdict(s) for s in f.sources]}
+        for f in result.key_facts
+    ]
+
+
+class EngineSystem:
+    """An engine of the service, loaded in this process (embedded, or seq2seq from a checkpoint)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.engine = build_engine(settings)
+        self.name = f"engine:{self.engine.name}"
+        self.engine.load()
+
+    def describe(self) -> dict[str, Any]:
+        s = self.settings
+        desc: dict[str, Any] = {"kind": "engine", "engine": self.engine.name, "model": self.engine.model_id}
+        if self.engine.name == "seq2seq":
+            desc["generation"] = {t: asdict(s.generation(t)) for t in ("summary", "facts")}
+            desc["max_input_tokens"] = s.max_input_tokens
+            desc["prompt_family"] = s.prompt_family
+        return desc
+
+    async def outputs(
+        self, examples: Sequence[Example], max_words: int, num_facts: int
+    ) -> AsyncIterator[tuple[Example, Output]]:
+        for example in examples:
+            t0 = time.perf_counter()
+            # Off the event loop, like the service does; one example at a time so rows stream out.
+            (result,) = await asyncio.to_thread(
+                self.engine.summarize, [to_cluster(example, max_words, num_facts)]
+            )
+            yield (
+                example,
+                Output(
+                    summary=result.summary,
+                    key_facts=_facts(result),
+                    elapsed_ms=(time.perf_counter() - t0) * 1e3,
+                    engine=result.engine,
+                    model=result.model,
+                ),
+            )
+
+
+class RemoteSystem:
+    """A running service (e.g. the Docker container): bounded concurrency, retries with backoff."""
+
+    def __init__(self, url: str, concurrency: int = 4, retries: int = 6, timeout_s: float = 300.0) -> None:
+        self.url = url.rstrip("/")
+        self.name = "service"
+        self.concurrency = concurrency
+        self.retries = retries
+        self.timeout_s = timeout_s
+
+    def describe(self) -> dict[str, Any]:
+        return {"kind": "service", "url": self.url, "concurrency": self.concurrency}
+
+    async def _one(
+        self, client: httpx.AsyncClient, example: Example, max_words: int, num_facts: int
+    ) -> Output:
+        body = {
+            "articles": [
+                {
+                    "text": d.text,
+                    **({"title": d.title} if d.title else {}),
+                    **({"published": d.date.isoformat()} if d.date else {}),
+                }
+                for d in example.documents
+            ],
+            "options": {"max_words": max_words, "num_facts": num_facts},
+        }
+        t0 = time.perf_counter()
+        delay = 0.5
+        last = ""
+        for attempt in range(self.retries + 1):
+            try:
+                r = await client.post(f"{self.url}/v1/summarize", json=body)
+            except httpx.TransportError as exc:
+                last = f"{type(exc).__name__}: {exc}"
+            else:
+                if r.status_code == 200:
+                    data = r.json()
+                    return Output(
+                        summary=data["summary"],
+                        key_facts=data.get("key_facts", []),
+                        elapsed_ms=(time.perf_counter() - t0) * 1e3,
+                        engine=data.get("engine"),
+                        model=data.get("model"),
+                    )
+                last = f"HTTP {r.status_code}: {r.text[:200]}"
+                if r.status_code not in RETRY_STATUSES:
+                    break
+                retry_after = r.headers.get("retry-after", "")
+                if retry_after.isdigit():
+                    delay = max(delay, float(retry_after))
+            if attempt < self.retries:
+                log.debug("example %s: %s; retrying in %.1fs", example.id, last, delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 30.0)
+        log.warning("example %s failed: %s", example.id, last)
+        return Output(summary="", elapsed_ms=(time.perf_counter() - t0) * 1e3, error=last)
+
+    async def outputs(
+        self, examples: Sequence[Example], max_words: int, num_facts: int
+    ) -> AsyncIterator[tuple[Example, Output]]:
+        gate = asyncio.Semaphore(self.concurrency)
+        async with httpx.AsyncClient(timeout=self.timeout_s) as client:
+
+            async def bounded(example: Example) -> tuple[Example, Output]:
+                async with gate:
+                    return example, await self._one(client, example, max_words, num_facts)
+
+            tasks = [asyncio.create_task(bounded(e)) for e in examples]
+            try:
+                for done in asyncio.as_completed(tasks):
+                    yield await done
+            finally:
+                for t in tasks:
+                    t.cancel()
