@@ -90,7 +90,8 @@ def test_parity_with_the_official_perl(run: str, command: str | None) -> None:
     evals = read_config(config)
     gold = read_scores(output, evals)
     scorer = Rouge155(Rouge155Options.parse(options_from_command(command)))
-    worst, compared, means = 0.0, 0, {}
+    worst, compared = 0.0, 0
+    means: dict[str, list[float]] = {}
     for ev in evals:
         refs = [read_input(p, ev.format) for p in ev.models.values()]
         for peer, path in ev.peers.items():

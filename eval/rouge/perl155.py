@@ -56,13 +56,21 @@ class Rouge155Options:
     confidence: float = 95.0  # -c (used by the harness's CIs)
     resamples: int = 1000  # -r
     jackknife: bool = False  # not a perl option: leave-one-out averaging over references
+    # Not a perl option either: which WordNet file wins on shared keys (see EXCEPTION_FILES).
+    wordnet_order: tuple[str, ...] = ("adj", "adv", "noun", "verb")
     raw: str = field(default="", compare=False)
 
     @classmethod
-    def parse(cls, text: str, jackknife: bool = False) -> Rouge155Options:
+    def parse(
+        cls, text: str, jackknife: bool = False, wordnet_order: Sequence[str] | None = None
+    ) -> Rouge155Options:
         """Options as given to the perl, e.g. "-n 4 -m -a -l 100 -x"."""
         args = shlex.split(text)
         values: dict[str, object] = {"raw": text, "jackknife": jackknife}
+        if wordnet_order is not None:
+            if sorted(wordnet_order) != sorted(WORDNET_FILES):
+                raise RougeOptionError(f"the WordNet order names each of {', '.join(WORDNET_FILES)} once")
+            values["wordnet_order"] = tuple(wordnet_order)
         takes_value = set("bcefln pr2w3tz".replace(" ", ""))
         i = 0
         while i < len(args):
@@ -168,16 +176,18 @@ def data_dir() -> Path:
     return path
 
 
-# The perl's WordNet-2.0.exc.db was built by reading the exception files in directory order, later
-# files overwriting earlier ones on shared keys; this order reproduces the official scores.
-EXCEPTION_FILES = ("adj.exc", "adv.exc", "noun.exc", "verb.exc")
+# The perl's WordNet-2.0.exc.db is built from four exception lists in directory order, a later list
+# overwriting an earlier one on shared keys (best/better: adj "good", adv "well"). The order
+# adj, adv, noun, verb reproduces NIST's DUC 2006 run and the SummEval runs; SumRepo's DUC 2004
+# figures were made with a database where adj came last (adv, adj, noun, verb).
+WORDNET_FILES = ("adj", "adv", "noun", "verb")
 
 
-def load_exceptions(folder: Path | None = None) -> dict[str, str]:
+def load_exceptions(order: Sequence[str] = WORDNET_FILES, folder: Path | None = None) -> dict[str, str]:
     folder = folder or data_dir() / "WordNet-2.0-Exceptions"
     table: dict[str, str] = {}
-    for name in EXCEPTION_FILES:
-        for line in (folder / name).read_text(encoding="latin-1").splitlines():
+    for name in order:
+        for line in (folder / f"{name}.exc").read_text(encoding="latin-1").splitlines():
             parts = WHITESPACE.split(line)
             if parts and parts[0]:
                 table[parts[0]] = parts[1] if len(parts) > 1 else ""
@@ -266,8 +276,9 @@ class Rouge155:
 
     def __init__(self, options: Rouge155Options) -> None:
         self.options = options
-        self._stemmer = MorphStemmer(load_exceptions()) if options.stem else None
+        self._stemmer = MorphStemmer(load_exceptions(options.wordnet_order)) if options.stem else None
         self._stopwords = load_stopwords() if options.remove_stopwords else frozenset()
+        self._references: dict[str, _Prepared] = {}
         if not options.metric_names:
             raise RougeOptionError("no ROUGE metric selected (give -n N, or drop -x)")
 
@@ -295,6 +306,15 @@ class Rouge155:
             out.append(stem(t) if stem is not None and len(t) > 3 else t)
         return out
 
+    def _prepare_reference(self, text: str) -> _Prepared:
+        """References recur for every system scored on an example: prepare each once."""
+        hit = self._references.get(text)
+        if hit is None:
+            if len(self._references) >= 50_000:
+                self._references.clear()
+            hit = self._references[text] = self._prepare(text)
+        return hit
+
     def _prepare(self, text: str) -> _Prepared:
         o = self.options
         lines = spl_lines(text)
@@ -311,7 +331,7 @@ class Rouge155:
         if not references:
             raise ValueError("ROUGE needs at least one reference")
         peer = self._prepare(summary)
-        models = [self._prepare(r) for r in references]
+        models = [self._prepare_reference(r) for r in references]
         if self.options.jackknife and len(models) > 1:
             subsets = [models[:i] + models[i + 1 :] for i in range(len(models))]
             runs = [self._score_prepared(peer, s) for s in subsets]

@@ -1,0 +1,143 @@
+"""`python -m eval run ...`: score a system against references, beside baselines and other systems."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+from typing import Literal
+
+from eval.baselines import BASELINES
+from eval.data import DEFAULT_FIELDS, DataError, Fields
+from eval.report import facts_table, paired_table, score_table
+from eval.rouge.perl155 import RougeOptionError
+from eval.run import Evaluation, RunConfig, RunError
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m eval", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="evaluate a system on a dataset")
+    run.add_argument("--data", type=Path, required=True, help="JSONL, one cluster a line")
+    run.add_argument("--out", type=Path, required=True, help="run directory (results, rows, report)")
+    run.add_argument(
+        "--format",
+        choices=sorted(DEFAULT_FIELDS),
+        default="native",
+        help="data layout: native, multinews (documents joined by |||||), cnndm",
+    )
+    run.add_argument("--id-field", help="field with the example id")
+    run.add_argument("--documents-field", help="field with the documents")
+    run.add_argument("--references-field", help="field with the reference summaries")
+    run.add_argument("--limit", type=int, help="only the first N examples")
+    system = run.add_mutually_exclusive_group()
+    system.add_argument(
+        "--engine",
+        choices=["embedded", "seq2seq"],
+        default="embedded",
+        help="engine run in this process (default: embedded)",
+    )
+    system.add_argument("--url", help="a running service to evaluate instead, e.g. http://127.0.0.1:8000")
+    system.add_argument("--no-engine", action="store_true", help="score only given outputs and baselines")
+    run.add_argument("--model", help="seq2seq checkpoint (hub id or directory); implies --engine seq2seq")
+    run.add_argument("--concurrency", type=int, default=4, help="parallel requests with --url")
+    run.add_argument(
+        "--retries",
+        type=int,
+        default=6,
+        help="with --url: retries per example on 429/5xx and connection errors (backoff)",
+    )
+    run.add_argument(
+        "--systems",
+        type=Path,
+        nargs="*",
+        default=[],
+        help="other systems' outputs, JSONL {cluster_id|id, system, summary}",
+    )
+    run.add_argument(
+        "--baselines",
+        default=",".join(BASELINES),
+        help=f"comma-separated, from {', '.join(BASELINES)}; empty for none",
+    )
+    run.add_argument(
+        "--rouge",
+        choices=["rouge-score", "1.5.5"],
+        default="rouge-score",
+        help="ROUGE convention: Google's rouge-score, or the official perl's numbers",
+    )
+    run.add_argument(
+        "--rouge-options", default="", help='perl options with --rouge 1.5.5, e.g. "-n 4 -m -a -l 100 -x"'
+    )
+    run.add_argument("--no-stem", action="store_true", help="rouge-score without Porter stemming")
+    run.add_argument(
+        "--jackknife",
+        action="store_true",
+        help="average over leave-one-out reference subsets (DUC's human-comparable scores)",
+    )
+    run.add_argument(
+        "--wordnet-order",
+        help="1.5.5 -m: WordNet exception lists, later wins on shared"
+        " keys (default adj,adv,noun,verb as NIST's runs; SumRepo's DUC 2004: adv,adj,noun,verb)",
+    )
+    run.add_argument("--max-words", type=int, default=100, help="summary budget for all systems")
+    run.add_argument("--num-facts", type=int, default=5, help="key facts asked of the system")
+    run.add_argument("--seed", type=int, default=0, help="seed of the random baseline and bootstraps")
+    run.add_argument("--resume", action="store_true", help="continue an interrupted run in --out")
+    run.add_argument("-v", "--verbose", action="store_true")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
+    )
+    defaults = DEFAULT_FIELDS[args.format]
+    fields = Fields(
+        id=args.id_field or defaults.id,
+        documents=args.documents_field or defaults.documents,
+        references=args.references_field or defaults.references,
+    )
+    engine: Literal["embedded", "seq2seq"] | None = None
+    if not (args.no_engine or args.url):
+        engine = "seq2seq" if args.model else args.engine
+    config = RunConfig(
+        data=args.data,
+        out=args.out,
+        format=args.format,
+        fields=fields,
+        limit=args.limit,
+        engine=engine,
+        model=args.model,
+        url=args.url,
+        concurrency=args.concurrency,
+        retries=args.retries,
+        systems=args.systems,
+        baselines=tuple(b for b in args.baselines.split(",") if b),
+        rouge=args.rouge,
+        rouge_options=args.rouge_options,
+        stem=not args.no_stem,
+        jackknife=args.jackknife,
+        wordnet_order=tuple(args.wordnet_order.split(",")) if args.wordnet_order else None,
+        max_words=args.max_words,
+        num_facts=args.num_facts,
+        seed=args.seed,
+        resume=args.resume,
+    )
+    try:
+        results = Evaluation(config).run()
+    except (DataError, RunError, RougeOptionError, FileNotFoundError, ValueError) as exc:
+        sys.stderr.write(f"error: {exc}\n")
+        return 2
+    out = sys.stdout
+    out.write(score_table(results))
+    for table in (paired_table(results), facts_table(results)):
+        if table:
+            out.write("\n" + table)
+    out.write(f"\nreport: {args.out / 'report.md'}\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
