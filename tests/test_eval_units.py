@@ -11,7 +11,9 @@ from eval import baselines
 from eval.data import DataError, Document, Example, Fields, load_examples, load_system_outputs
 from eval.facts import fact_checks
 from eval.rouge import build_scorer, content_scorer
+from eval.run import as_lines
 from eval.stats import _perl_drand48, bootstrap_ci, paired_test, perl_bootstrap
+from tests.conftest import SHARED
 
 
 def write_jsonl(path: Path, rows: list[object]) -> Path:
@@ -103,19 +105,43 @@ def test_oracle_picks_the_sentences_that_raise_rouge() -> None:
     assert baselines.oracle(EXAMPLE, 20, gain) == "Fresh lead sentence here."
 
 
-def test_rouge_score_convention_is_googles_package() -> None:
-    scorer = build_scorer("rouge-score")
-    refs = ["The cat sat on the mat. It purred.", "A cat was sitting on a mat."]
-    ours = scorer.score("The cats sat on mats. They purred loudly.", refs)
-    google = rouge_scorer.RougeScorer(["rouge1", "rouge2", "rougeL", "rougeLsum"], use_stemmer=True)
-    theirs = google.score_multi(
-        ["The cat sat on the mat.\nIt purred.", "A cat was sitting on a mat."],
-        "The cats sat on mats.\nThey purred loudly.",
-    )
-    for name, s in theirs.items():
-        assert ours[name] == {"R": s.recall, "P": s.precision, "F": s.fmeasure}
+def _google_matches_package(pairs: list[tuple[str, list[str]]], stem: bool) -> int:
+    """How many of the pairs score exactly as the rouge-score package scores them."""
+    ours = build_scorer("rouge-score", stem=stem)
+    package = rouge_scorer.RougeScorer(["rouge1", "rouge2", "rougeL", "rougeLsum"], use_stemmer=stem)
+    same = 0
+    for summary, refs in pairs:
+        mine = ours.score(summary, refs)
+        theirs = package.score_multi([as_lines(r) for r in refs], as_lines(summary))
+        same += all(mine[t] == {"R": v.recall, "P": v.precision, "F": v.fmeasure} for t, v in theirs.items())
+    return same
+
+
+def test_rouge_score_convention_equals_the_package(ferry: list[dict[str, object]]) -> None:
+    texts = [str(a["text"]) for a in ferry]
+    pairs = [
+        ("The cats sat on mats. They purred loudly.", ["The cat sat on the mat. It purred.", "A cat sat."]),
+        (texts[0], texts[1:]),
+        (texts[2], [texts[0]]),
+        ("", ["Something here."]),
+        ("...", ["x y z"]),
+        ("Words.", ["!!"]),
+    ]
+    for stem in (True, False):
+        assert _google_matches_package(pairs, stem) == len(pairs)
     with pytest.raises(ValueError, match="perl options"):
         build_scorer("rouge-score", "-n 2")
+
+
+@pytest.mark.shared
+def test_rouge_score_convention_equals_the_package_on_duc() -> None:
+    data = SHARED / "data" / "duc2004"
+    if not data.is_dir():
+        pytest.skip(f"DUC 2004 data not found at {data}")
+    refs = {e.id: list(e.references) for e in load_examples(data / "duc2004_task2.jsonl")}
+    outputs = load_system_outputs(sorted((data / "sumrepo").glob("[A-Z]*.jsonl")))
+    pairs = [(s, refs[i]) for per_id in outputs.values() for i, s in per_id.items()][::3]
+    assert _google_matches_package(pairs, stem=True) == len(pairs)
 
 
 def test_perl_random_stream_matches_perl() -> None:

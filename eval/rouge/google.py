@@ -1,18 +1,58 @@
 """The rouge-score convention (Google's `rouge-score` package, what HF `evaluate` reports).
 
 rouge1, rouge2, rougeL, rougeLsum (sentences on newlines); P/R/F; optional Porter stemming;
-several references: the best-scoring one per metric (the package's `score_multi`).
+several references: per metric, the reference with the highest F (the package's `score_multi`).
+
+Scores are identical to the package's (tests compare them on real summaries); the package's own
+tokenizer and n-gram code are used as they are. What differs is speed: the stemmer is memoised,
+references are tokenised once however many systems are scored against them, and the LCS tables
+are bit-parallel. The package takes minutes for 10,000 summaries against 4 references; this takes
+seconds.
 """
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from collections.abc import Sequence
+from functools import lru_cache
 
-from rouge_score import rouge_scorer
+from nltk.stem import porter
+from rouge_score import rouge_scorer, tokenize
 
 from eval.baselines import sentences_of
+from eval.rouge.lcs import lcs_length, lcs_positions
 
 ROUGE_TYPES = ("rouge1", "rouge2", "rougeL", "rougeLsum")
+NGRAM_TYPE = re.compile(r"^rouge([1-9])$")
+
+
+class _MemoStemmer:
+    """The package's stemmer (NLTK Porter), remembered per word."""
+
+    def __init__(self) -> None:
+        self.stem = lru_cache(maxsize=500_000)(porter.PorterStemmer().stem)
+
+
+def _fmeasure(p: float, r: float) -> float:
+    return 2 * p * r / (p + r) if p + r > 0 else 0.0
+
+
+def _score(hits: int, target: int, prediction: int) -> dict[str, float]:
+    p = hits / prediction if prediction else 0.0
+    r = hits / target if target else 0.0
+    return {"R": r, "P": p, "F": _fmeasure(p, r)}
+
+
+class _Tokens:
+    """A text tokenised the package's way: whole, and per line for rougeLsum."""
+
+    __slots__ = ("grams", "lines", "tokens")
+
+    def __init__(self, text: str, stemmer: _MemoStemmer | None, max_n: int) -> None:
+        self.tokens = tokenize.tokenize(text, stemmer)
+        self.lines = [tokenize.tokenize(s, stemmer) for s in text.split("\n") if len(s)]
+        self.grams = {n: rouge_scorer._create_ngrams(self.tokens, n) for n in range(1, max_n + 1)}
 
 
 class GoogleRouge:
@@ -21,7 +61,14 @@ class GoogleRouge:
     def __init__(self, stem: bool = True, rouge_types: Sequence[str] = ROUGE_TYPES) -> None:
         self.stem = stem
         self.rouge_types = tuple(rouge_types)
-        self._scorer = rouge_scorer.RougeScorer(list(self.rouge_types), use_stemmer=stem)
+        for t in self.rouge_types:
+            if t not in ("rougeL", "rougeLsum") and not NGRAM_TYPE.match(t):
+                raise ValueError(f"invalid rouge type {t!r}")
+        self._stemmer = _MemoStemmer() if stem else None
+        self._max_n = max(
+            (int(m.group(1)) for t in self.rouge_types if (m := NGRAM_TYPE.match(t))), default=0
+        )
+        self._references: dict[str, _Tokens] = {}
 
     @property
     def settings(self) -> dict[str, object]:
@@ -36,7 +83,61 @@ class GoogleRouge:
         # rougeLsum wants one sentence per line; plain running text is split the service's way.
         return text if "\n" in text.strip() else "\n".join(sentences_of(text))
 
+    def _reference(self, text: str) -> _Tokens:
+        hit = self._references.get(text)
+        if hit is None:
+            if len(self._references) >= 50_000:
+                self._references.clear()
+            hit = self._references[text] = _Tokens(text, self._stemmer, self._max_n)
+        return hit
+
+    def _pair(self, target: _Tokens, pred: _Tokens) -> dict[str, dict[str, float]]:
+        out = {}
+        for t in self.rouge_types:
+            if m := NGRAM_TYPE.match(t):
+                n = int(m.group(1))
+                tg, pg = target.grams[n], pred.grams[n]
+                hits = sum(min(c, pg[g]) for g, c in tg.items() if g in pg)
+                # The package divides by max(count, 1): an empty side scores 0, not an error.
+                out[t] = _score(hits, max(tg.total(), 1), max(pg.total(), 1))
+            elif t == "rougeL":
+                if not target.tokens or not pred.tokens:
+                    out[t] = {"R": 0.0, "P": 0.0, "F": 0.0}
+                else:
+                    hits = lcs_length(target.tokens, pred.tokens)
+                    out[t] = _score(hits, len(target.tokens), len(pred.tokens))
+            else:
+                out[t] = self._summary_lcs(target.lines, pred.lines)
+        return out
+
+    @staticmethod
+    def _summary_lcs(ref: list[list[str]], can: list[list[str]]) -> dict[str, float]:
+        """rougeLsum: union LCS of each reference sentence over the candidate's sentences."""
+        m = sum(map(len, ref))
+        n = sum(map(len, can))
+        if not ref or not can or not m or not n:
+            return {"R": 0.0, "P": 0.0, "F": 0.0}
+        left_r = Counter(t for s in ref for t in s)
+        left_c = Counter(t for s in can for t in s)
+        hits = 0
+        for r in ref:
+            union = sorted(set().union(*(lcs_positions(r, c) for c in can)))
+            for i in union:
+                t = r[i]
+                if left_c[t] > 0 and left_r[t] > 0:
+                    hits += 1
+                    left_c[t] -= 1
+                    left_r[t] -= 1
+        return _score(hits, m, n)
+
     def score(self, summary: str, references: Sequence[str]) -> dict[str, dict[str, float]]:
         """`{metric: {"R", "P", "F"}}` for one summary against its references."""
-        scores = self._scorer.score_multi([self._lines(r) for r in references], self._lines(summary))
-        return {t: {"R": s.recall, "P": s.precision, "F": s.fmeasure} for t, s in scores.items()}
+        if not references:
+            raise ValueError("ROUGE needs at least one reference")
+        pred = _Tokens(self._lines(summary), self._stemmer, self._max_n)
+        per_ref = [self._pair(self._reference(self._lines(r)), pred) for r in references]
+        best: dict[str, dict[str, float]] = {}
+        for t in self.rouge_types:
+            # The first reference with the highest F, like numpy.argmax in the package.
+            best[t] = max(per_ref, key=lambda s: s[t]["F"])[t]
+        return best

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from eval.rouge.lcs import lcs_positions
 from eval.rouge.porter import MorphStemmer
 
 NON_TOKEN = re.compile(r"[^A-Za-z0-9\-]")
@@ -438,39 +439,24 @@ def clipped_hits(model: Counter[tuple[str, ...]], peer: Counter[tuple[str, ...]]
     return sum(min(c, peer[g]) for g, c in model.items() if g in peer)
 
 
-def _lcs_mask(model: Sequence[str], peer: Sequence[str], mask: list[bool], weight: float | None) -> None:
-    """Mark the model positions on the perl's back-traced (W)LCS path with `peer`."""
+def _wlcs_mask(model: Sequence[str], peer: Sequence[str], mask: list[bool], weight: float) -> None:
+    """Mark the model positions on the perl's back-traced WLCS path with `peer` (the perl's DP)."""
     m, n = len(model), len(peer)
     if m == 0:
         return
-    # For plain LCS, rows of model tokens absent from the peer sentence are all "up" moves in the
-    # perl's table (its values never fall along a row), so they are skipped: the path through the
-    # other rows is the same. The weighted table can fall along a row, so WLCS keeps every row.
-    peer_set = set(peer)
-    rows = [i for i in range(m) if weight is not None or model[i] in peer_set]
-    if not rows:
-        return
     c_prev = [0.0] * (n + 1)
     l_prev = [0] * (n + 1)
-    zeros = [0] * (n + 1)
     moves: list[bytearray] = []  # 0 diagonal, 1 up, 2 left
-    previous = -1
-    for i in rows:
+    for i in range(m):
         tok = model[i]
-        if i != previous + 1:
-            l_prev = zeros  # a skipped row ends every run of consecutive matches
-        previous = i
         c_row = [0.0] * (n + 1)
         l_row = [0] * (n + 1)
         mv = bytearray(n + 1)
         for j in range(1, n + 1):
             if tok == peer[j - 1]:
-                if weight is None:
-                    c_row[j] = c_prev[j - 1] + 1
-                else:
-                    k = l_prev[j - 1]
-                    c_row[j] = c_prev[j - 1] + (k + 1) ** weight - k**weight
-                    l_row[j] = k + 1
+                k = l_prev[j - 1]
+                c_row[j] = c_prev[j - 1] + (k + 1) ** weight - k**weight
+                l_row[j] = k + 1
                 mv[j] = 0
             elif c_prev[j] >= c_row[j - 1]:
                 c_row[j] = c_prev[j]
@@ -480,15 +466,15 @@ def _lcs_mask(model: Sequence[str], peer: Sequence[str], mask: list[bool], weigh
                 mv[j] = 2
         moves.append(mv)
         c_prev, l_prev = c_row, l_row
-    r, j = len(rows), n
-    while r and j:
-        move = moves[r - 1][j]
+    i, j = m, n
+    while i and j:
+        move = moves[i - 1][j]
         if move == 0:
-            r -= 1
+            i -= 1
             j -= 1
-            mask[rows[r]] = True
+            mask[i] = True
         elif move == 1:
-            r -= 1
+            i -= 1
         else:
             j -= 1
 
@@ -505,7 +491,11 @@ def lcs_counts(
         mask = [False] * len(unit)
         base += len(unit) if weight is None else len(unit) ** weight
         for peer_unit in peer.units:
-            _lcs_mask(unit, peer_unit, mask, weight)
+            if weight is None:
+                for i in lcs_positions(unit, peer_unit):
+                    mask[i] = True
+            else:
+                _wlcs_mask(unit, peer_unit, mask, weight)
         run = 0
         for j, tok in enumerate(unit):
             if not mask[j]:
