@@ -286,3 +286,20 @@ def test_duc2004_published_systems_equal_the_perl(tmp_path: Path) -> None:
             got = ours[system]["metrics"][f"ROUGE-{n}"]["R"]["perl"]
             want = scores[f"ROUGE-{n}_R"]
             assert [100 * got[k] for k in ("mean", "low", "high")] == pytest.approx(want, abs=1e-6), system
+
+
+def test_seq2seq_checkpoint_in_process(
+    dataset: Path, tmp_path: Path, tiny_models: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--model runs the seq2seq engine in-process; its generation settings come from SUMMARIZER_*."""
+    monkeypatch.setenv("SUMMARIZER_SUMMARY_MAX_NEW_TOKENS", "12")
+    monkeypatch.setenv("SUMMARIZER_FACTS_MAX_NEW_TOKENS", "12")
+    out = tmp_path / "run"
+    assert main(["run", "--data", str(dataset), "--out", str(out), "--model", str(tiny_models["bart"]),
+                 "--baselines", "lead"]) == 0
+    results = json.loads((out / "results.json").read_text())
+    sut = results["settings"]["system_under_test"]
+    assert sut["engine"] == "seq2seq" and sut["model"] == str(tiny_models["bart"])
+    assert sut["generation"]["summary"]["max_new_tokens"] == 12
+    assert results["system_under_test"] == "engine:seq2seq"
+    assert {r["system"] for r in rows(out)} == {"engine:seq2seq", "lead"}
