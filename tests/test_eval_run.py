@@ -2,19 +2,17 @@
 
 import json
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 import uvicorn
 
 from eval.__main__ import main
 from service.app import create_app
 from service.settings import Settings
-from tests.conftest import SHARED
+from tests.conftest import SHARED, wait_http_ready
 from tests.test_server import free_port
 
 REFERENCES = [
@@ -174,13 +172,7 @@ def live_service() -> Iterator[str]:
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{url}/readyz", timeout=1).status_code == 200:
-                break
-        except httpx.TransportError:
-            time.sleep(0.05)
+    assert wait_http_ready(url, 30)
     yield url
     server.should_exit = True
     thread.join(10)
@@ -295,8 +287,22 @@ def test_seq2seq_checkpoint_in_process(
     monkeypatch.setenv("SUMMARIZER_SUMMARY_MAX_NEW_TOKENS", "12")
     monkeypatch.setenv("SUMMARIZER_FACTS_MAX_NEW_TOKENS", "12")
     out = tmp_path / "run"
-    assert main(["run", "--data", str(dataset), "--out", str(out), "--model", str(tiny_models["bart"]),
-                 "--baselines", "lead"]) == 0
+    assert (
+        main(
+            [
+                "run",
+                "--data",
+                str(dataset),
+                "--out",
+                str(out),
+                "--model",
+                str(tiny_models["bart"]),
+                "--baselines",
+                "lead",
+            ]
+        )
+        == 0
+    )
     results = json.loads((out / "results.json").read_text())
     sut = results["settings"]["system_under_test"]
     assert sut["engine"] == "seq2seq" and sut["model"] == str(tiny_models["bart"])

@@ -5,13 +5,14 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+
+from tests.conftest import wait_http_ready
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -37,17 +38,7 @@ def server() -> Iterator[tuple[subprocess.Popen[str], str]]:
         text=True,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{url}/readyz", timeout=1).status_code == 200:
-                break
-        except httpx.TransportError:
-            pass
-        if proc.poll() is not None:
-            break
-        time.sleep(0.1)
-    else:
+    if not wait_http_ready(url, 60, alive=lambda: proc.poll() is None):
         proc.kill()
         pytest.fail("server did not become ready")
     assert proc.poll() is None, proc.stdout.read() if proc.stdout else ""
