@@ -1,26 +1,35 @@
-"""Which content matters across a cluster: weighted concepts (content-word bigrams).
+"""Which content matters across a cluster: weighted concepts (word bigrams).
 
 A concept reported by several articles is what the cluster is about; this is the weighting of
 concept-coverage summarizers (Gillick & Favre 2009), used here for both summaries and key facts.
+Concepts are adjacent stemmed word pairs, stopwords included unless both words are stopwords
+("of the" says nothing; "talks in", "in Istanbul" do), as the bigrams ROUGE-2 counts.
 """
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from service.text import Sentence
+from service.text import STOPWORDS, Sentence, stem, words
 
 Concept = tuple[str, str] | tuple[str]
 REPEAT_WEIGHT = 0.5
+MIN_ARTICLE_SHARE = 0.3
 
 
 def sentence_concepts(sentence: Sentence, bigrams: bool = True) -> frozenset[Concept]:
-    stems = sentence.stems
-    if bigrams:
-        return frozenset(zip(stems, stems[1:], strict=False))
-    return frozenset((s,) for s in stems)
+    if not bigrams:
+        return frozenset((s,) for s in sentence.stems)
+    lowered = [w.lower() for w in words(sentence.text)]
+    stems = [stem(w) for w in lowered]
+    return frozenset(
+        (a, b)
+        for (a, b), (x, y) in zip(zip(stems, stems[1:]), zip(lowered, lowered[1:]))
+        if not (x in STOPWORDS and y in STOPWORDS)
+    )
 
 
 @dataclass(frozen=True)
@@ -36,11 +45,13 @@ class Salience:
 
 
 def _weights(per_article: Sequence[Sequence[frozenset[Concept]]]) -> dict[Concept, float]:
-    """Articles that mention a concept, plus half a point per further mention; seen twice or more.
+    """Articles that mention a concept, plus half a point per further mention.
 
-    Cross-article agreement dominates, yet a single article (or an off-topic one in a mixed
-    request) still has its own repeated concepts to go by.
+    A concept counts when at least MIN_ARTICLE_SHARE of the articles mention it (3 of 10) and it
+    occurs twice or more: cross-article agreement dominates, yet a single article (or an
+    off-topic one in a mixed request) still has its own repeated concepts to go by.
     """
+    min_df = max(1, math.ceil(MIN_ARTICLE_SHARE * len(per_article)))
     df: Counter[Concept] = Counter()
     tf: Counter[Concept] = Counter()
     for sentence_sets in per_article:
@@ -49,7 +60,7 @@ def _weights(per_article: Sequence[Sequence[frozenset[Concept]]]) -> dict[Concep
             tf.update(concepts)
             seen |= concepts
         df.update(seen)
-    return {c: df[c] + REPEAT_WEIGHT * (n - df[c]) for c, n in tf.items() if n >= 2}
+    return {c: df[c] + REPEAT_WEIGHT * (n - df[c]) for c, n in tf.items() if n >= 2 and df[c] >= min_df}
 
 
 def compute_salience(sentences: Sequence[Sequence[Sentence]]) -> Salience:
