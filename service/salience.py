@@ -26,9 +26,9 @@ def sentence_concepts(sentence: Sentence, bigrams: bool = True) -> frozenset[Con
     lowered = [w.lower() for w in words(sentence.text)]
     stems = [stem(w) for w in lowered]
     return frozenset(
-        (a, b)
-        for (a, b), (x, y) in zip(zip(stems, stems[1:]), zip(lowered, lowered[1:]))
-        if not (x in STOPWORDS and y in STOPWORDS)
+        (stems[i], stems[i + 1])
+        for i in range(len(stems) - 1)
+        if not (lowered[i] in STOPWORDS and lowered[i + 1] in STOPWORDS)
     )
 
 
