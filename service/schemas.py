@@ -65,6 +65,18 @@ class KeyFactOut(BaseModel):
     support: int = Field(description="How many different articles report this fact.")
 
 
+class ClaimOut(BaseModel):
+    value: str = Field(description="The figure as this version gives it.")
+    text: str = Field(description="The sentence that gives it.")
+    sources: list[Source]
+    support: int = Field(description="How many different articles give this version.")
+
+
+class ConflictOut(BaseModel):
+    subject: str = Field(description="What the figures count, e.g. 'prisoners', 'date'.")
+    claims: list[ClaimOut] = Field(description="Each version with its sources; none is picked.")
+
+
 class ArticleInput(BaseModel):
     article: int
     total: int = Field(description="Length of the article in `unit`.")
@@ -86,6 +98,9 @@ class InputOut(BaseModel):
 class SummarizeResponse(BaseModel):
     summary: str
     key_facts: list[KeyFactOut]
+    conflicts: list[ConflictOut] = Field(
+        description="Figures the articles disagree on; their sentences are not among key_facts."
+    )
     engine: Literal["embedded", "seq2seq"]
     model: str | None
     input: InputOut
@@ -97,24 +112,39 @@ class SummarizeResponse(BaseModel):
         cls, result: base.Result, articles: list[ArticleIn], timings_ms: dict[str, float]
     ) -> SummarizeResponse:
         report = result.input
+
+        def sources(refs: tuple[base.SourceRef, ...]) -> list[Source]:
+            return [
+                Source(
+                    article=s.article,
+                    article_id=articles[s.article].id,
+                    sentence=s.sentence,
+                    start=s.start,
+                    end=s.end,
+                )
+                for s in refs
+            ]
+
         return cls(
             summary=result.summary,
             key_facts=[
-                KeyFactOut(
-                    text=f.text,
-                    support=f.support,
-                    sources=[
-                        Source(
-                            article=s.article,
-                            article_id=articles[s.article].id,
-                            sentence=s.sentence,
-                            start=s.start,
-                            end=s.end,
+                KeyFactOut(text=f.text, support=f.support, sources=sources(f.sources))
+                for f in result.key_facts
+            ],
+            conflicts=[
+                ConflictOut(
+                    subject=c.subject,
+                    claims=[
+                        ClaimOut(
+                            value=cl.value,
+                            text=cl.text,
+                            sources=sources(cl.sources),
+                            support=len({s.article for s in cl.sources}),
                         )
-                        for s in f.sources
+                        for cl in c.claims
                     ],
                 )
-                for f in result.key_facts
+                for c in result.conflicts
             ],
             engine=result.engine,
             model=result.model,

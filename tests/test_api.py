@@ -22,7 +22,17 @@ def test_summarize_full_shape(client: TestClient, ferry: list[dict[str, Any]]) -
     r = client.post("/v1/summarize", json=body(ferry, max_words=50, num_facts=3))
     assert r.status_code == 200, r.text
     data = r.json()
-    assert set(data) == {"summary", "key_facts", "engine", "model", "input", "generated_tokens", "timings_ms"}
+    assert set(data) == {
+        "summary",
+        "key_facts",
+        "conflicts",
+        "engine",
+        "model",
+        "input",
+        "generated_tokens",
+        "timings_ms",
+    }
+    assert data["conflicts"] == []  # the ferry articles agree on their figures
     assert data["engine"] == "embedded" and data["model"] is None
     assert 0 < len(data["summary"].split()) <= 50
     assert 1 <= len(data["key_facts"]) <= 3

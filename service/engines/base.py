@@ -56,6 +56,23 @@ class KeyFact:
 
 
 @dataclass(frozen=True)
+class Claim:
+    """One article's figure for a disputed quantity, with the sentence that gives it."""
+
+    value: str
+    text: str
+    sources: tuple[SourceRef, ...]
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """Articles give different figures for the same thing; every version is kept, none picked."""
+
+    subject: str
+    claims: tuple[Claim, ...]
+
+
+@dataclass(frozen=True)
 class ArticleUsage:
     article: int
     total: int
@@ -98,6 +115,7 @@ class Result:
     generated_tokens: int = 0
     # Fact items the engine discarded, by reason (e.g. "ungrounded_entity"); exported as a metric.
     facts_dropped: dict[str, int] = field(default_factory=dict)
+    conflicts: list[Conflict] = field(default_factory=list)
     timings_ms: dict[str, float] = field(default_factory=dict)
 
 

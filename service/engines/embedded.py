@@ -22,7 +22,7 @@ from service.engines.base import (
     InputReport,
     Result,
 )
-from service.facts import QUOTE_RE, select_facts
+from service.facts import QUOTE_RE, conflict_sentences, find_conflicts, select_facts
 from service.salience import Concept, Salience, compute_salience
 from service.text import Sentence, analyze, count_words, fit_words, tfidf_matrix
 
@@ -107,7 +107,8 @@ class EmbeddedEngine(Engine):
             top = max(flat, key=lambda s: (salience.gain(s), -s.article, -s.index))
             summary = fit_words(top.text, max_words)
         t2 = time.perf_counter()
-        facts = select_facts(sentences, salience, cluster.options.num_facts)
+        conflicts = find_conflicts(sentences, salience, cluster.options.num_facts)
+        facts = select_facts(sentences, salience, cluster.options.num_facts, conflict_sentences(conflicts))
         t3 = time.perf_counter()
         usage = tuple(
             ArticleUsage(article=i, total=count_words(a.text), used=count_words(a.text), truncated=False)
@@ -119,6 +120,7 @@ class EmbeddedEngine(Engine):
             input=InputReport(unit="words", budget=None, articles=usage),
             engine=self.name,
             model=None,
+            conflicts=conflicts,
             timings_ms={
                 "analyze": (t1 - t0) * 1e3,
                 "summary": (t2 - t1) * 1e3,

@@ -17,8 +17,17 @@ from typing import Any
 import torch
 from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
 
-from service.engines.base import Cluster, Engine, EngineError, InputError, InputReport, KeyFact, Result
-from service.facts import ground_items, select_facts, split_items
+from service.engines.base import (
+    Cluster,
+    Conflict,
+    Engine,
+    EngineError,
+    InputError,
+    InputReport,
+    KeyFact,
+    Result,
+)
+from service.facts import conflict_sentences, find_conflicts, ground_items, select_facts, split_items
 from service.packing import PackedArticle, pack
 from service.prompts import PromptFamily, PromptSet, Task, family_for, load_prompts
 from service.salience import compute_salience
@@ -218,9 +227,14 @@ class Seq2SeqEngine(Engine):
                     [a.text for a in c.articles],
                     c.options.num_facts,
                 )
+        conflicts: list[list[Conflict]] = []
         for i, (c, p) in enumerate(zip(clusters, prepared, strict=True)):
+            # Conflicts are read off the articles themselves, whatever the model writes.
+            salience = compute_salience(p.sentences)
+            conflicts.append(find_conflicts(p.sentences, salience, c.options.num_facts))
             if "facts" not in p.prompts:  # plain summarizers: the extractive fact selector
-                facts[i] = select_facts(p.sentences, compute_salience(p.sentences), c.options.num_facts)
+                exclude = conflict_sentences(conflicts[i])
+                facts[i] = select_facts(p.sentences, salience, c.options.num_facts, exclude)
         t3 = time.perf_counter()
 
         # Generation is shared by the batch: each request reports the batch's time.
@@ -244,6 +258,7 @@ class Seq2SeqEngine(Engine):
                     model=self.model_id,
                     generated_tokens=n_summary[i] + n_facts[i],
                     facts_dropped=dict(dropped[i]),
+                    conflicts=conflicts[i],
                     timings_ms=dict(per_cluster),
                 )
             )
