@@ -72,8 +72,9 @@ def facts_table(results: dict[str, Any]) -> str:
     if not rows:
         return ""
     lines = [
-        "| system | facts/example | grounded | invented number/name | support > 1 | coverage (recall) |",
-        "|---|---|---|---|---|---|",
+        "| system | facts/example | grounded | invented number/name | support > 1 | conflicts/example "
+        "| coverage (recall) |",
+        "|---|---|---|---|---|---|---|",
     ]
     for name, f in rows:
         cov = ", ".join(f"{m} {_pct(v['mean'])}" for m, v in f["coverage"].items())
@@ -83,7 +84,7 @@ def facts_table(results: dict[str, Any]) -> str:
 
         lines.append(
             f"| {name} | {f['per_example']:.2f} | {share(f['grounded'])} | {share(f['invented'])} "
-            f"| {share(f['support_gt1'])} | {cov} |"
+            f"| {share(f['support_gt1'])} | {f.get('conflicts_per_example', 0):.2f} | {cov} |"
         )
     return "\n".join(lines) + "\n"
 

@@ -166,8 +166,9 @@ class Evaluation:
         if output.error:
             extra["error"] = output.error
         else:
-            extra["facts"] = fact_checks(example, output.key_facts)
+            extra["facts"] = {**fact_checks(example, output.key_facts), "conflicts": len(output.conflicts)}
             extra["key_facts"] = output.key_facts
+            extra["conflicts"] = output.conflicts
             if output.key_facts:
                 joined = "\n".join(str(f.get("text", "")) for f in output.key_facts)
                 cov = self.content.score(joined, example.references)
@@ -268,6 +269,7 @@ class Evaluation:
                     "grounded": sum(f["grounded"] for f in facts) / total if total else None,
                     "invented": sum(f["invented"] for f in facts) / total if total else None,
                     "support_gt1": sum(f["support_gt1"] for f in facts) / total if total else None,
+                    "conflicts_per_example": sum(f.get("conflicts", 0) for f in facts) / len(facts),
                     "coverage": {
                         m: bootstrap_ci(
                             [r.get("fact_coverage", {}).get(m, 0.0) for r in scored], c.seed

@@ -27,6 +27,7 @@ class Output:
 
     summary: str
     key_facts: list[dict[str, Any]] = field(default_factory=list)
+    conflicts: list[dict[str, Any]] = field(default_factory=list)
     elapsed_ms: float = 0.0
     engine: str | None = None
     model: str | None = None
@@ -127,6 +128,7 @@ class RemoteSystem:
                     return Output(
                         summary=data["summary"],
                         key_facts=data.get("key_facts", []),
+                        conflicts=data.get("conflicts", []),
                         elapsed_ms=(time.perf_counter() - t0) * 1e3,
                         engine=data.get("engine"),
                         model=data.get("model"),

@@ -54,6 +54,9 @@ class Settings(BaseSettings):
     max_input_tokens: int | None = Field(
         None, ge=16, description="Token budget of the model input (default: the model's limit)."
     )
+    input_selection: Literal["salience", "lead", "per-article"] = Field(
+        "salience", description="What enters the model when the articles exceed its budget."
+    )
 
     # --- request limits -----------------------------------------------------------------------
     max_articles: int = Field(16, ge=1, le=100)

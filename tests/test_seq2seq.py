@@ -72,14 +72,14 @@ def test_prompt_is_rendered_from_the_family_template(
 def test_input_budget_is_respected_and_truncation_reported(
     tiny_models: dict[str, Path], ferry: list[dict[str, Any]], budget: int
 ) -> None:
-    e = Seq2SeqEngine(Settings(model=str(tiny_models["t5"]), max_input_tokens=budget))
+    e = Seq2SeqEngine(Settings(model=str(tiny_models["t5"]), max_input_tokens=budget, input_selection="lead"))
     e.load()
     prepared = e._prepare(to_cluster(ferry))
     for prompt in prepared.prompts.values():
         assert len(e._tokenizer(prompt)["input_ids"]) <= budget
     usage = [p.usage for p in prepared.packed]
     assert all(u.truncated for u in usage)  # 3 articles of ~250 tokens each can't fit
-    assert all(u.included and 0 < u.used < u.total for u in usage)  # none disappears
+    assert all(u.included and 0 < u.used < u.total for u in usage)  # lead: every article has a share
     (result,) = e.summarize([to_cluster(ferry)])
     assert result.input.truncated and result.input.budget == budget
     assert result.input.used < result.input.total
@@ -139,3 +139,20 @@ def test_instruct_prompts_on_a_bart_checkpoint(
     (result,) = e.summarize([to_cluster(ferry, num_facts=2)])
     assert e.family == "instruct" and len(result.key_facts) <= 2
     assert result.generated_tokens > 0
+
+
+@pytest.mark.parametrize("strategy", ["salience", "per-article"])
+def test_input_selection_strategies_respect_the_budget(
+    tiny_models: dict[str, Path], ferry: list[dict[str, Any]], strategy: str
+) -> None:
+    e = Seq2SeqEngine(
+        Settings(model=str(tiny_models["t5"]), max_input_tokens=260, input_selection=strategy)  # type: ignore[arg-type]
+    )
+    e.load()
+    prepared = e._prepare(to_cluster(ferry))
+    for prompt in prepared.prompts.values():
+        assert len(e._tokenizer(prompt)["input_ids"]) <= 260
+    (result,) = e.summarize([to_cluster(ferry)])
+    assert result.input.truncated and len(result.input.articles) == 3
+    # Each article is accounted for: it went in (in part), or it is reported as left out.
+    assert all(a.used <= a.total and a.included == (a.used > 0) for a in result.input.articles)

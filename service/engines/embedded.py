@@ -1,8 +1,7 @@
 """The embedded engine: extractive multi-article summaries that need no downloaded weights.
 
-Sentences from all articles compete for the word budget by how many cluster-wide concepts they
-add that the summary does not have yet (coverage with redundancy control), scaled by length and
-a lead-position prior; near-duplicates are skipped outright.
+Sentences from all articles compete for the word budget (`service.selection`), are put in
+reading order, and the key facts and conflicts come from `service.facts`.
 """
 
 from __future__ import annotations
@@ -12,8 +11,6 @@ import time
 from collections.abc import Sequence
 from datetime import datetime
 
-import numpy as np
-
 from service.engines.base import (
     ArticleUsage,
     Cluster,
@@ -22,54 +19,10 @@ from service.engines.base import (
     InputReport,
     Result,
 )
-from service.facts import QUOTE_RE, conflict_sentences, find_conflicts, select_facts
-from service.salience import Concept, Salience, compute_salience
-from service.text import Sentence, analyze, count_words, fit_words, tfidf_matrix
-
-NEAR_DUPLICATE = 0.6  # cosine at which a candidate repeats an already chosen sentence
-LENGTH_EXPONENT = 0.5  # gain / words**r: 1 favours short sentences, 0 long ones
-LEAD_BONUS = 2.0  # weight of the position prior: first sentence x3, last x1 (news puts facts first)
-MIN_WORDS, MAX_WORDS = 6, 60
-
-
-def _usable(s: Sentence) -> bool:
-    """Whole, self-standing sentences only: no headlines, fragments or split quotations."""
-    if not s.complete or not MIN_WORDS <= s.n_words <= MAX_WORDS:
-        return False
-    quotes = len(QUOTE_RE.findall(s.text))
-    return quotes % 2 == 0 and not s.text[0].islower()
-
-
-def select_sentences(
-    sentences: Sequence[Sequence[Sentence]], salience: Salience, max_words: int
-) -> list[Sentence]:
-    """Greedy budgeted coverage: the chosen sentences' words never exceed `max_words`."""
-    candidates = [s for article in sentences for s in article if _usable(s)]
-    if not candidates:
-        return []
-    sims = tfidf_matrix([s.stems for s in candidates])
-    chosen: list[int] = []
-    covered: set[Concept] = set()
-    remaining = max_words
-    while True:
-        best, best_score = -1, 0.0
-        for i, s in enumerate(candidates):
-            if i in chosen or s.n_words > remaining:
-                continue
-            gain = salience.gain(s, covered)
-            if gain <= 0:
-                continue
-            score = gain / s.n_words**LENGTH_EXPONENT * (1.0 + LEAD_BONUS * (1.0 - s.position))
-            if score > best_score:
-                if chosen and float(np.max(sims[chosen] @ sims[i])) >= NEAR_DUPLICATE:
-                    continue
-                best, best_score = i, score
-        if best < 0:
-            break
-        chosen.append(best)
-        covered |= salience.of(candidates[best])
-        remaining -= candidates[best].n_words
-    return [candidates[i] for i in chosen]
+from service.facts import conflict_sentences, find_conflicts, select_facts
+from service.salience import compute_salience
+from service.selection import select_sentences
+from service.text import Sentence, analyze, count_words, fit_words
 
 
 def order(chosen: Sequence[Sentence], published: Sequence[datetime | None]) -> list[Sentence]:

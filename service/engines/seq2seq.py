@@ -30,7 +30,7 @@ from service.engines.base import (
 from service.facts import conflict_sentences, find_conflicts, ground_items, select_facts, split_items
 from service.packing import PackedArticle, pack
 from service.prompts import PromptFamily, PromptSet, Task, family_for, load_prompts
-from service.salience import compute_salience
+from service.salience import Salience, compute_salience
 from service.settings import GenerationSettings, Settings
 from service.text import Sentence, analyze, fit_words
 
@@ -45,6 +45,7 @@ TOKENS_PER_WORD = 1.6
 @dataclass
 class _Prepared:
     sentences: list[list[Sentence]]
+    salience: Salience
     packed: list[PackedArticle]
     prompts: dict[Task, str]
 
@@ -153,12 +154,14 @@ class Seq2SeqEngine(Engine):
                 f" input tokens, leaving no room for {len(cluster.articles)} articles"
             )
         texts = [a.text for a in cluster.articles]
+        salience = compute_salience(sentences)
+        strategy = self.settings.input_selection
         for _ in range(4):
-            packed = pack(sentences, texts, budget, self._count, self._cut_after)
+            packed = pack(sentences, texts, budget, self._count, self._cut_after, strategy, salience)
             prompts = {t: self._render(t, cluster, [p.text for p in packed]) for t in tasks}
             excess = max(self._prompt_tokens(p) for p in prompts.values()) - self.max_input_tokens
             if excess <= 0:
-                return _Prepared(sentences=sentences, packed=packed, prompts=prompts)
+                return _Prepared(sentences=sentences, salience=salience, packed=packed, prompts=prompts)
             budget -= excess  # tokenization was not additive: pack again with less
         raise EngineError(f"could not fit the prompt into {self.max_input_tokens} tokens")
 
@@ -230,7 +233,7 @@ class Seq2SeqEngine(Engine):
         conflicts: list[list[Conflict]] = []
         for i, (c, p) in enumerate(zip(clusters, prepared, strict=True)):
             # Conflicts are read off the articles themselves, whatever the model writes.
-            salience = compute_salience(p.sentences)
+            salience = p.salience
             conflicts.append(find_conflicts(p.sentences, salience, c.options.num_facts))
             if "facts" not in p.prompts:  # plain summarizers: the extractive fact selector
                 exclude = conflict_sentences(conflicts[i])
