@@ -80,6 +80,7 @@ class EngineSystem:
                 Output(
                     summary=result.summary,
                     key_facts=_facts(result),
+                    conflicts=[asdict(c) for c in result.conflicts],
                     elapsed_ms=(time.perf_counter() - t0) * 1e3,
                     engine=result.engine,
                     model=result.model,

@@ -93,6 +93,7 @@ def test_run_writes_results_rows_report_and_plots(
     r1 = sut["metrics"]["ROUGE-1"]["R"]
     assert r1["low"] <= r1["mean"] <= r1["high"] and "perl" in r1
     assert sut["key_facts"]["grounded"] == 1.0 and sut["key_facts"]["per_example"] > 0
+    assert sut["key_facts"]["conflicts_per_example"] == 0  # the ferry articles agree
     assert set(results["paired_tests"]["against"]) == {"Other", "lead", "lead-each", "random", "oracle"}
     by = {(r["system"], r["id"]): r for r in rows(out)}
     assert len(by) == 12
@@ -309,3 +310,26 @@ def test_seq2seq_checkpoint_in_process(
     assert sut["generation"]["summary"]["max_new_tokens"] == 12
     assert results["system_under_test"] == "engine:seq2seq"
     assert {r["system"] for r in rows(out)} == {"engine:seq2seq", "lead"}
+
+
+def test_conflicts_are_counted(tmp_path: Path) -> None:
+    from tests.conftest import load_cluster
+
+    articles = load_cluster("prisoner_exchange")
+    data = tmp_path / "d.jsonl"
+    data.write_text(
+        json.dumps(
+            {
+                "id": "p",
+                "documents": [a["text"] for a in articles],
+                "references": ["The two countries agreed to swap prisoners."],
+            }
+        )
+        + "\n"
+    )
+    out = tmp_path / "run"
+    assert main(["run", "--data", str(data), "--out", str(out), "--baselines", ""]) == 0
+    results = json.loads((out / "results.json").read_text())
+    assert results["systems"]["engine:embedded"]["key_facts"]["conflicts_per_example"] == 1
+    (row,) = rows(out)
+    assert row["conflicts"][0]["subject"] == "prisoners"
