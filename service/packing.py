@@ -1,8 +1,9 @@
 """What enters a model's token budget when the articles do not all fit.
 
 Three strategies (measured on DUC 2004 in the README; `salience` is the default):
-- salience: the sentences that cover most of the cluster's weighted concepts (the embedded
-  engine's selection, with token costs), then leads in the room left, kept in article order;
+- salience: each article's first sentence (while those take at most half the budget), then the
+  sentences that cover most of the cluster (the embedded engine's selection, with token costs),
+  then leads in the room left, kept in article order;
 - lead: proportional lead truncation, as multi-document models (PRIMERA, Multi-News fine-tunes)
   are trained: each article gets an equal share filled with its leading sentences, and what
   short articles leave over goes, sentence by sentence, to the longer ones;
@@ -62,12 +63,16 @@ def pack(
 
     groups = [list(articles)] if strategy == "salience" else [[a] for a in articles]
     share = budget if strategy == "salience" else budget // max(1, len(articles))
+    # Every article is heard: its first sentence goes in when all of them take at most half the budget.
+    leads = [a[0] for a in articles if a] if strategy == "salience" else []
+    if sum(map(cost, leads)) > budget // 2:
+        leads = []
     picked: set[tuple[int, int]] = set()
     for group in groups:
         if not any(group):
             continue
         weights = salience if (salience is not None and strategy == "salience") else compute_salience(group)
-        chosen = select_sentences(group, weights, share, cost)
+        chosen = select_sentences(group, weights, share, cost, start=leads)
         room = share - sum(map(cost, chosen))
         picked.update((s.article, s.index) for s in chosen)
         # The room coverage left is filled with leading sentences, earliest first.

@@ -63,5 +63,8 @@ def test_same_request_on_a_tiny_t5(
         assert r.status_code == 200, r.text
         data = r.json()
         assert data["engine"] == "seq2seq" and data["input"]["truncated"] is True
-        assert data["input"]["left_out"] == [] and data["input"]["used"] <= 512
+        inp = data["input"]
+        assert inp["used"] <= 512 and len(inp["articles"]) == 3
+        # No article disappears silently: what did not fit is listed.
+        assert inp["left_out"] == [a["article"] for a in inp["articles"] if not a["included"]]
         _check_response(data, articles)
