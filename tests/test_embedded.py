@@ -86,3 +86,22 @@ def test_input_report_counts_words(ferry: list[dict[str, Any]]) -> None:
     report = result.input
     assert report.unit == "words" and not report.truncated
     assert [a.total for a in report.articles] == [count_words(a["text"]) for a in ferry]
+
+
+def test_no_dangling_or_dateline_sentences() -> None:
+    texts = [
+        "LISBON (AP) -- The city council approved a budget of 12 million euros on Monday. "
+        "But critics said the plan ignored the eastern districts entirely. "
+        "He called the vote a betrayal of the council's own promises.",
+        "The city council approved a new budget of 12 million euros on Monday night. "
+        "The budget funds three new schools and a bridge over the river.",
+    ]
+    from service.engines.base import Article, Cluster, Options
+
+    (result,) = ENGINE.summarize(
+        [Cluster(articles=tuple(Article(text=t) for t in texts), options=Options(60, 3))]
+    )
+    assert "LISBON" not in result.summary and "(AP)" not in result.summary
+    for start in ("But ", "He "):
+        assert start not in result.summary
+    assert result.summary.count("approved") == 1  # the two versions of the lead are near-duplicates
