@@ -15,7 +15,9 @@ import numpy as np
 import snowballstemmer
 import syntok.segmenter as segmenter
 
-WORD_RE = re.compile(r"[A-Za-z0-9]+(?:['’.&-][A-Za-z0-9]+)*")
+# Letters and digits of any script (news comes in every language), keeping inner apostrophes,
+# dots and hyphens: U.S., 1,200, o'clock.
+WORD_RE = re.compile(r"[^\W_]+(?:['’.&-][^\W_]+)*")
 # Newswire datelines and bylines that lead a sentence: "WASHINGTON (AP) --", "PARIS _", "By Jane Doe".
 DATELINE_RE = re.compile(
     r"\s*(?:[A-Z][A-Z.'\- ]{1,40}(?:,\s*[A-Z][A-Za-z.\- ]{1,30})?\s*(?:\([A-Za-z. ]{1,20}\))?\s*"

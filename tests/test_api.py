@@ -241,3 +241,22 @@ def test_deadline_answers_504(ferry: list[dict[str, Any]]) -> None:
         r = c.post("/v1/summarize", json=body(ferry))
         assert r.status_code == 504 and r.json()["error"]["code"] == "deadline_exceeded"
         engine.release.set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "东京电力公司周一表示，将在下周开始排放处理过的水。日本政府已批准该计划。",
+        "قال المسؤولون يوم الاثنين إن المحادثات ستستأنف الأسبوع المقبل. ورحب الوزير بالقرار.",
+        "Переговоры возобновятся в понедельник в Стамбуле. Министр иностранных дел приветствовал это решение.",
+        "🔥🔥🔥 Fire crews arrived at 9 a.m. on Friday. 🚒 Nobody was hurt in the blaze. 👍",
+        "word " * 5000,
+        "1 2 3 4 5 6 7 8 9 10 11 12",
+    ],
+    ids=["cjk", "arabic", "cyrillic", "emoji", "no-punctuation", "numbers"],
+)
+def test_any_script_gets_a_summary(client: TestClient, text: str) -> None:
+    r = client.post("/v1/summarize", json={"articles": [{"text": text}, {"text": text}]})
+    assert r.status_code == 200, r.text
+    summary = r.json()["summary"]
+    assert summary and " ".join(summary.split()[:3]) in " ".join(text.split())
