@@ -22,6 +22,13 @@ def sentences_of(text: str) -> list[str]:
     return [" ".join(text[a:b].split()) for a, b in split_sentences(text)]
 
 
+def as_lines(text: str) -> str:
+    """One sentence a line, as ROUGE-L(sum) and the perl's SPL input expect; kept if already so."""
+    if "\n" in text.strip():
+        return text
+    return "\n".join(sentences_of(text))
+
+
 def fill(sentences: Sequence[str], max_words: int) -> str:
     """Sentences in order until `max_words` whitespace tokens; the last one is cut to fit."""
     words: list[str] = []

@@ -16,6 +16,7 @@ from typing import Any, Literal
 from tqdm import tqdm
 
 from eval import baselines
+from eval.baselines import as_lines
 from eval.data import DataFormat, Example, Fields, file_sha256, load_examples, load_system_outputs
 from eval.facts import fact_checks
 from eval.report import write_report
@@ -59,13 +60,6 @@ class RunConfig:
     num_facts: int = 5
     seed: int = 0
     resume: bool = False
-
-
-def as_lines(summary: str) -> str:
-    """One sentence a line, as ROUGE-L and the perl's SPL input expect; kept if already so."""
-    if "\n" in summary.strip():
-        return summary
-    return "\n".join(baselines.sentences_of(summary))
 
 
 def _git_commit() -> str | None:

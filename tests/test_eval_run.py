@@ -55,6 +55,10 @@ def systems(tmp_path: Path) -> Path:
     return path
 
 
+def run_eval(data: Path, out: Path, *options: str) -> int:
+    return main(["run", "--data", str(data), "--out", str(out), *options])
+
+
 def rows(out: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in (out / "examples.jsonl").read_text().splitlines()]
 
@@ -121,47 +125,16 @@ def test_resume_continues_without_redoing(dataset: Path, tmp_path: Path) -> None
 
 def test_no_engine_scores_only_given_outputs(dataset: Path, systems: Path, tmp_path: Path) -> None:
     out = tmp_path / "run"
-    assert (
-        main(
-            [
-                "run",
-                "--data",
-                str(dataset),
-                "--out",
-                str(out),
-                "--no-engine",
-                "--baselines",
-                "",
-                "--systems",
-                str(systems),
-            ]
-        )
-        == 0
-    )
+    assert run_eval(dataset, out, "--no-engine", "--baselines", "", "--systems", str(systems)) == 0
     results = json.loads((out / "results.json").read_text())
     assert set(results["systems"]) == {"Other"} and results["system_under_test"] is None
     assert "rouge1" in results["systems"]["Other"]["metrics"]  # the rouge-score convention by default
 
 
 def test_bad_options_exit_2(dataset: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert (
-        main(
-            [
-                "run",
-                "--data",
-                str(dataset),
-                "--out",
-                str(tmp_path / "a"),
-                "--rouge",
-                "1.5.5",
-                "--rouge-options",
-                "-l 10 -b 20",
-            ]
-        )
-        == 2
-    )
+    assert run_eval(dataset, tmp_path / "a", "--rouge", "1.5.5", "--rouge-options", "-l 10 -b 20") == 2
     assert "not both" in capsys.readouterr().err
-    assert main(["run", "--data", str(tmp_path / "missing.jsonl"), "--out", str(tmp_path / "b")]) == 2
+    assert run_eval(tmp_path / "missing.jsonl", tmp_path / "b") == 2
 
 
 @pytest.fixture
@@ -181,24 +154,7 @@ def live_service() -> Iterator[str]:
 
 def test_url_evaluates_a_running_service(dataset: Path, tmp_path: Path, live_service: str) -> None:
     out = tmp_path / "run"
-    assert (
-        main(
-            [
-                "run",
-                "--data",
-                str(dataset),
-                "--out",
-                str(out),
-                "--url",
-                live_service,
-                "--baselines",
-                "lead",
-                "--concurrency",
-                "2",
-            ]
-        )
-        == 0
-    )
+    assert run_eval(dataset, out, "--url", live_service, "--baselines", "lead", "--concurrency", "2") == 0
     results = json.loads((out / "results.json").read_text())
     assert results["system_under_test"] == "service"
     assert results["settings"]["system_under_test"] == {
@@ -215,23 +171,7 @@ def test_unreachable_service_is_recorded_not_fatal(dataset: Path, tmp_path: Path
     out = tmp_path / "run"
     dead = f"http://127.0.0.1:{free_port()}"
     assert (
-        main(
-            [
-                "run",
-                "--data",
-                str(dataset),
-                "--out",
-                str(out),
-                "--url",
-                dead,
-                "--baselines",
-                "lead",
-                "--concurrency",
-                "2",
-                "--retries",
-                "1",
-            ]
-        )
+        run_eval(dataset, out, "--url", dead, "--baselines", "lead", "--concurrency", "2", "--retries", "1")
         == 0
     )
     failed = [r for r in rows(out) if r["system"] == "service"]
@@ -249,25 +189,20 @@ def test_duc2004_published_systems_equal_the_perl(tmp_path: Path) -> None:
     out = tmp_path / "duc"
     systems = sorted(str(p) for p in (DUC / "sumrepo").glob("[A-Z]*.jsonl"))
     assert (
-        main(
-            [
-                "run",
-                "--data",
-                str(DUC / "duc2004_task2.jsonl"),
-                "--out",
-                str(out),
-                "--no-engine",
-                "--baselines",
-                "",
-                "--systems",
-                *systems,
-                "--rouge",
-                "1.5.5",
-                "--rouge-options",
-                "-n 4 -m -a -l 100 -x",
-                "--wordnet-order",
-                "adv,adj,noun,verb",
-            ]
+        run_eval(
+            DUC / "duc2004_task2.jsonl",
+            out,
+            "--no-engine",
+            "--baselines",
+            "",
+            "--systems",
+            *systems,
+            "--rouge",
+            "1.5.5",
+            "--rouge-options",
+            "-n 4 -m -a -l 100 -x",
+            "--wordnet-order",
+            "adv,adj,noun,verb",
         )
         == 0
     )
@@ -288,22 +223,7 @@ def test_seq2seq_checkpoint_in_process(
     monkeypatch.setenv("SUMMARIZER_SUMMARY_MAX_NEW_TOKENS", "12")
     monkeypatch.setenv("SUMMARIZER_FACTS_MAX_NEW_TOKENS", "12")
     out = tmp_path / "run"
-    assert (
-        main(
-            [
-                "run",
-                "--data",
-                str(dataset),
-                "--out",
-                str(out),
-                "--model",
-                str(tiny_models["bart"]),
-                "--baselines",
-                "lead",
-            ]
-        )
-        == 0
-    )
+    assert run_eval(dataset, out, "--model", str(tiny_models["bart"]), "--baselines", "lead") == 0
     results = json.loads((out / "results.json").read_text())
     sut = results["settings"]["system_under_test"]
     assert sut["engine"] == "seq2seq" and sut["model"] == str(tiny_models["bart"])
@@ -328,7 +248,7 @@ def test_conflicts_are_counted(tmp_path: Path) -> None:
         + "\n"
     )
     out = tmp_path / "run"
-    assert main(["run", "--data", str(data), "--out", str(out), "--baselines", ""]) == 0
+    assert run_eval(data, out, "--baselines", "") == 0
     results = json.loads((out / "results.json").read_text())
     assert results["systems"]["engine:embedded"]["key_facts"]["conflicts_per_example"] == 1
     (row,) = rows(out)

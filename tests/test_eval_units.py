@@ -8,10 +8,10 @@ import pytest
 from rouge_score import rouge_scorer
 
 from eval import baselines
+from eval.baselines import as_lines
 from eval.data import DataError, Document, Example, Fields, load_examples, load_system_outputs
 from eval.facts import fact_checks
 from eval.rouge import build_scorer, content_scorer
-from eval.run import as_lines
 from eval.stats import _perl_drand48, bootstrap_ci, paired_test, perl_bootstrap
 from tests.conftest import SHARED
 

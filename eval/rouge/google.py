@@ -20,7 +20,7 @@ from functools import lru_cache
 from nltk.stem import porter
 from rouge_score import rouge_scorer, tokenize
 
-from eval.baselines import sentences_of
+from eval.baselines import as_lines
 from eval.rouge.lcs import lcs_length, lcs_positions
 
 ROUGE_TYPES = ("rouge1", "rouge2", "rougeL", "rougeLsum")
@@ -78,11 +78,6 @@ class GoogleRouge:
     def metrics(self) -> tuple[str, ...]:
         return self.rouge_types
 
-    @staticmethod
-    def _lines(text: str) -> str:
-        # rougeLsum wants one sentence per line; plain running text is split the service's way.
-        return text if "\n" in text.strip() else "\n".join(sentences_of(text))
-
     def _reference(self, text: str) -> _Tokens:
         hit = self._references.get(text)
         if hit is None:
@@ -134,8 +129,8 @@ class GoogleRouge:
         """`{metric: {"R", "P", "F"}}` for one summary against its references."""
         if not references:
             raise ValueError("ROUGE needs at least one reference")
-        pred = _Tokens(self._lines(summary), self._stemmer, self._max_n)
-        per_ref = [self._pair(self._reference(self._lines(r)), pred) for r in references]
+        pred = _Tokens(as_lines(summary), self._stemmer, self._max_n)
+        per_ref = [self._pair(self._reference(as_lines(r)), pred) for r in references]
         best: dict[str, dict[str, float]] = {}
         for t in self.rouge_types:
             # The first reference with the highest F, like numpy.argmax in the package.
