@@ -10,6 +10,7 @@ import sys
 import uvicorn
 from pydantic import ValidationError
 
+from service.requestid import RequestIdFilter
 from service.settings import Settings
 
 
@@ -40,11 +41,12 @@ def main(argv: list[str] | None = None) -> int:
             "invalid settings:\n"
             + "\n".join(f"  {'.'.join(map(str, e['loc'])) or 'settings'}: {e['msg']}" for e in exc.errors())
         )
-    logging.basicConfig(
-        level=settings.log_level.upper(),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
+    handler = logging.StreamHandler(sys.stderr)
+    handler.addFilter(RequestIdFilter())
+    handler.setFormatter(
+        logging.Formatter("%(asctime)s %(levelname)s %(name)s [%(request_id)s]: %(message)s")
     )
+    logging.basicConfig(level=settings.log_level.upper(), handlers=[handler])
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
     from service.app import create_app

@@ -10,12 +10,14 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 
 from service.engines import build_engine
 from service.engines.base import Engine
 from service.errors import install_error_handlers
 from service.limits import BodySizeLimit
 from service.metrics import Metrics, MetricsMiddleware
+from service.requestid import RequestIdMiddleware
 from service.routes import router
 from service.runner import EngineRunner
 from service.settings import Settings
@@ -85,8 +87,17 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         settings=settings, engine=engine or build_engine(settings), metrics=metrics
     )
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
-    # Added last, so outermost: it also counts the 413s the size limit answers.
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST"],
+            allow_headers=["Authorization", "Content-Type", "X-API-Key", "X-Request-ID"],
+        )
+    # Added last, so outermost: metrics count the 413s the size limit answers, and every
+    # response, errors included, carries a request id.
     app.add_middleware(MetricsMiddleware, metrics=metrics)
+    app.add_middleware(RequestIdMiddleware)
     install_error_handlers(app)
     app.include_router(router)
     return app

@@ -33,6 +33,10 @@ class InvalidInput(ServiceError):
     status, code = 422, "invalid_request"
 
 
+class Unauthorized(ServiceError):
+    status, code = 401, "unauthorized"
+
+
 class PayloadTooLarge(ServiceError):
     status, code = 413, "payload_too_large"
 
@@ -51,6 +55,7 @@ class DeadlineExceeded(ServiceError):
 
 HTTP_CODES = {
     400: "bad_request",
+    401: "unauthorized",
     404: "not_found",
     405: "method_not_allowed",
     413: "payload_too_large",
@@ -74,6 +79,8 @@ def error_response(
 
 async def _service_error(_: Request, exc: ServiceError) -> JSONResponse:
     headers = {"Retry-After": "1"} if exc.status in (429, 503) else None
+    if exc.status == 401:
+        headers = {"WWW-Authenticate": "Bearer"}
     return error_response(exc.status, exc.code, exc.message, headers=headers)
 
 

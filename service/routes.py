@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 import time
 from typing import TYPE_CHECKING, Annotated
 
@@ -10,7 +11,7 @@ from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST
 
 from service.engines.base import Article, Cluster, Options
-from service.errors import InvalidInput, NotReady, error_response
+from service.errors import InvalidInput, NotReady, PayloadTooLarge, Unauthorized, error_response
 from service.schemas import ErrorResponse, SummarizeRequest, SummarizeResponse
 
 if TYPE_CHECKING:
@@ -26,18 +27,51 @@ def get_state(request: Request) -> ServiceState:
 
 State = Annotated["ServiceState", Depends(get_state)]
 
+
+def _check_key(request: Request, state: ServiceState) -> None:
+    secret = state.settings.api_key
+    if secret is None:
+        return
+    auth = request.headers.get("authorization", "")
+    given = auth[7:] if auth.lower().startswith("bearer ") else request.headers.get("x-api-key", "")
+    # Constant-time comparison: the time taken says nothing about how much of the key matched.
+    if not hmac.compare_digest(given.encode(), secret.get_secret_value().encode()):
+        raise Unauthorized("a valid API key is required (Authorization: Bearer <key> or X-API-Key)")
+
+
+def require_key(request: Request, state: State) -> None:
+    _check_key(request, state)
+
+
+def require_key_for_metrics(request: Request, state: State) -> None:
+    if state.settings.protect_metrics:
+        _check_key(request, state)
+
+
 ERRORS: dict[int | str, dict[str, object]] = {
-    code: {"model": ErrorResponse} for code in (413, 422, 429, 500, 503, 504)
+    code: {"model": ErrorResponse} for code in (401, 413, 422, 429, 500, 503, 504)
 }
 
 
-@router.post("/v1/summarize", response_model=SummarizeResponse, responses=ERRORS)
+@router.post(
+    "/v1/summarize", response_model=SummarizeResponse, responses=ERRORS, dependencies=[Depends(require_key)]
+)
 async def summarize(body: SummarizeRequest, state: State) -> SummarizeResponse:
     """Summarize one or more articles about one event, with key facts and their sources."""
     t0 = time.perf_counter()
     settings = state.settings
     if len(body.articles) > settings.max_articles:
         raise InvalidInput(f"at most {settings.max_articles} articles per request")
+    for i, a in enumerate(body.articles):
+        if len(a.text) > settings.max_article_chars:
+            raise PayloadTooLarge(
+                f"article {i} has {len(a.text)} characters; the limit is {settings.max_article_chars}"
+            )
+    total = sum(len(a.text) for a in body.articles)
+    if total > settings.max_total_chars:
+        raise PayloadTooLarge(
+            f"the articles have {total} characters; the limit is {settings.max_total_chars}"
+        )
     if state.runner is None:
         raise NotReady(
             "the engine is still loading" if state.status == "loading" else "the engine failed to load"
@@ -79,7 +113,7 @@ async def readyz(state: State) -> JSONResponse:
     return JSONResponse({"status": "ready", "engine": state.engine.name, "model": state.engine.model_id})
 
 
-@router.get("/metrics", response_class=Response)
+@router.get("/metrics", response_class=Response, dependencies=[Depends(require_key_for_metrics)])
 async def metrics(state: State) -> Response:
     """Prometheus text exposition."""
     return Response(state.metrics.render(), media_type=CONTENT_TYPE_LATEST)

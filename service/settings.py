@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 EngineName = Literal["embedded", "seq2seq"]
@@ -60,11 +60,22 @@ class Settings(BaseSettings):
 
     # --- request limits -----------------------------------------------------------------------
     max_articles: int = Field(16, ge=1, le=100)
-    max_body_bytes: int = Field(2_000_000, ge=1_000)
+    max_body_bytes: int = Field(2_000_000, ge=1_000, description="Request body limit (413 above).")
+    max_article_chars: int = Field(100_000, ge=100, le=200_000, description="Characters per article (413).")
+    max_total_chars: int = Field(500_000, ge=100, description="Characters of all articles together (413).")
     default_max_words: int = Field(100, ge=10, le=1000)
     default_num_facts: int = Field(5, ge=0, le=50)
     max_queue: int = Field(32, ge=1, description="Requests waiting for the engine before 429.")
     request_timeout_s: float = Field(120.0, gt=0, description="Deadline for one request (504).")
+
+    # --- access ---------------------------------------------------------------------------------
+    api_key: SecretStr | None = Field(
+        None, description="When set, /v1/summarize needs 'Authorization: Bearer <key>' or 'X-API-Key'."
+    )
+    protect_metrics: bool = Field(False, description="With an API key: /metrics needs it too.")
+    cors_origins: list[str] = Field(
+        default_factory=list, description="Origins allowed by CORS, a JSON list (default: CORS off)."
+    )
 
     # --- generation, per task -----------------------------------------------------------------
     summary_num_beams: int = Field(4, ge=1)

@@ -260,3 +260,53 @@ def test_any_script_gets_a_summary(client: TestClient, text: str) -> None:
     assert r.status_code == 200, r.text
     summary = r.json()["summary"]
     assert summary and " ".join(summary.split()[:3]) in " ".join(text.split())
+
+
+def test_request_ids_are_echoed_or_made(client: TestClient) -> None:
+    r = client.get("/healthz", headers={"X-Request-ID": "abc-123"})
+    assert r.headers["x-request-id"] == "abc-123"
+    made = client.post("/v1/summarize", json={}).headers["x-request-id"]  # errors carry one too
+    assert len(made) == 32 and made != client.get("/healthz").headers["x-request-id"]
+    assert client.get("/healthz", headers={"X-Request-ID": "bad id\twith spaces"}).headers[
+        "x-request-id"
+    ] != ("bad id\twith spaces")
+
+
+def test_character_limits_are_413(ferry: list[dict[str, Any]]) -> None:
+    with serve(Settings(max_article_chars=500, max_total_chars=900)) as c:
+        r = c.post("/v1/summarize", json={"articles": [{"text": "Word. " * 100}]})
+        assert r.status_code == 413 and "article 0 has 600 characters; the limit is 500" in r.text
+        r = c.post("/v1/summarize", json={"articles": [{"text": "Word. " * 80}] * 2})
+        assert r.status_code == 413 and "the limit is 900" in r.json()["error"]["message"]
+        assert (
+            c.post("/v1/summarize", json={"articles": [{"text": "Word and more. " * 30}]}).status_code == 200
+        )
+
+
+def test_api_key_guards_summaries_and_optionally_metrics(ferry: list[dict[str, Any]]) -> None:
+    good = {"articles": ferry[:1]}
+    with serve(Settings(api_key="s3cret")) as c:  # type: ignore[arg-type]
+        r = c.post("/v1/summarize", json=good)
+        assert r.status_code == 401 and r.json()["error"]["code"] == "unauthorized"
+        assert r.headers["www-authenticate"] == "Bearer"
+        assert (
+            c.post("/v1/summarize", json=good, headers={"Authorization": "Bearer wrong"}).status_code == 401
+        )
+        assert (
+            c.post("/v1/summarize", json=good, headers={"Authorization": "Bearer s3cret"}).status_code == 200
+        )
+        assert c.post("/v1/summarize", json=good, headers={"X-API-Key": "s3cret"}).status_code == 200
+        assert c.get("/healthz").status_code == 200 and c.get("/readyz").status_code == 200
+        assert c.get("/metrics").status_code == 200  # open unless protect_metrics
+        assert "s3cret" not in c.get("/openapi.json").text
+    with serve(Settings(api_key="s3cret", protect_metrics=True)) as c:  # type: ignore[arg-type]
+        assert c.get("/metrics").status_code == 401
+        assert c.get("/metrics", headers={"X-API-Key": "s3cret"}).status_code == 200
+
+
+def test_cors_is_off_unless_configured(client: TestClient) -> None:
+    preflight = {"Origin": "https://newsroom.example", "Access-Control-Request-Method": "POST"}
+    assert "access-control-allow-origin" not in client.options("/v1/summarize", headers=preflight).headers
+    with serve(Settings(cors_origins=["https://newsroom.example"])) as c:
+        r = c.options("/v1/summarize", headers=preflight)
+        assert r.headers["access-control-allow-origin"] == "https://newsroom.example"
