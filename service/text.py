@@ -6,6 +6,7 @@ objects made here, so that every piece of output can point back at `article.text
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -67,8 +68,66 @@ def content_stems(text: str) -> list[str]:
     return [stem(w) for w in (t.lower() for t in words(text)) if w not in STOPWORDS]
 
 
+# Zero-width and control characters: invisible in a browser, noise in a summary.
+INVISIBLE = {
+    c: None
+    for c in (
+        *range(0x00, 0x09),
+        0x0B,
+        0x0C,
+        *range(0x0E, 0x20),
+        0x7F,
+        0x200B,
+        0x200C,
+        0x200D,
+        0x2060,
+        0xFEFF,
+    )
+}
+MARKUP_RE = re.compile(r"<(?:[A-Za-z][A-Za-z0-9]*\b[^<>]*|/[A-Za-z][A-Za-z0-9]*\s*|!--.*?--)>", re.S)
+HIDDEN_BLOCK_RE = re.compile(r"<(script|style|head|template)\b[^>]*>.*?</\1\s*>", re.S | re.I)
+BREAKING_TAG_RE = re.compile(
+    r"^</?(?:p|div|br|li|ul|ol|h[1-6]|tr|table|section|article|header|footer|blockquote)\b", re.I
+)
+ENTITY_RE = re.compile(r"&(?:#\d{1,7}|#x[0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+
+
 def normalize_space(text: str) -> str:
-    return " ".join(text.split())
+    return " ".join(text.translate(INVISIBLE).split())
+
+
+def visible_text(text: str) -> tuple[str, list[int] | None]:
+    """HTML reduced to its visible text, and for each character its offset in `text`.
+
+    Plain text comes back as it is (and no map). Tags are dropped (block tags become paragraph
+    breaks), script/style blocks vanish, entities are decoded; offsets keep pointing into the
+    markup as sent, so sources stay valid for the caller's original text.
+    """
+    if not MARKUP_RE.search(text):
+        return text, None
+    hidden = [(m.start(), m.end()) for m in HIDDEN_BLOCK_RE.finditer(text)]
+    chars: list[str] = []
+    where: list[int] = []
+    pos = 0
+    for m in re.finditer(
+        f"{HIDDEN_BLOCK_RE.pattern}|{MARKUP_RE.pattern}|{ENTITY_RE.pattern}", text, re.S | re.I
+    ):
+        for k in range(pos, m.start()):
+            chars.append(text[k])
+            where.append(k)
+        token = m.group(0)
+        if token.startswith("&"):
+            decoded = html.unescape(token)
+            chars.extend(decoded)
+            where.extend([m.start()] * len(decoded))
+        elif BREAKING_TAG_RE.match(token) or any(a <= m.start() < b for a, b in hidden):
+            chars.extend("\n\n")
+            where.extend([m.start(), m.start()])
+        pos = m.end()
+    for k in range(pos, len(text)):
+        chars.append(text[k])
+        where.append(k)
+    return "".join(chars), where
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
@@ -132,7 +191,8 @@ class Sentence:
 def analyze(texts: Sequence[str]) -> list[list[Sentence]]:
     """Split each article into sentences with offsets, stripping leading datelines/bylines."""
     out: list[list[Sentence]] = []
-    for a, text in enumerate(texts):
+    for a, original in enumerate(texts):
+        text, where = visible_text(original)
         spans = split_sentences(text)
         sentences: list[Sentence] = []
         for i, (start, end) in enumerate(spans):
@@ -146,8 +206,9 @@ def analyze(texts: Sequence[str]) -> list[list[Sentence]]:
                 Sentence(
                     article=a,
                     index=i,
-                    start=start,
-                    end=end,
+                    # Offsets into the article as sent (for HTML, the span covers its markup).
+                    start=where[start] if where else start,
+                    end=where[end - 1] + 1 if where else end,
                     text=normalize_space(raw),
                     stems=tuple(content_stems(raw)),
                     n_words=count_words(raw),

@@ -310,3 +310,31 @@ def test_cors_is_off_unless_configured(client: TestClient) -> None:
     with serve(Settings(cors_origins=["https://newsroom.example"])) as c:
         r = c.options("/v1/summarize", headers=preflight)
         assert r.headers["access-control-allow-origin"] == "https://newsroom.example"
+
+
+def test_html_articles_are_read_as_text(client: TestClient) -> None:
+    page = (
+        "<html><head><title>Gazette</title><style>p {color: red}</style></head><body>"
+        "<p>The <b>city council</b> approved a budget of 12 million euros on Monday "
+        "&amp; cut two programs.</p>"
+        "<script>alert('x')</script>"
+        "<p>Mayor Lena Ortiz said the money would pay for three new schools in the east.</p></body></html>"
+    )
+    r = client.post("/v1/summarize", json={"articles": [{"text": page}], "options": {"num_facts": 2}})
+    assert r.status_code == 200, r.text
+    data = r.json()
+    assert "<" not in data["summary"] and "alert" not in data["summary"] and "color" not in data["summary"]
+    assert "12 million euros on Monday & cut two programs" in data["summary"]
+    for fact in data["key_facts"]:
+        (src,) = fact["sources"]
+        span = page[src["start"] : src["end"]]  # offsets index the markup as sent
+        assert span.endswith(".") and fact["text"].split()[-1] in span
+
+
+def test_invisible_characters_do_not_reach_the_summary(client: TestClient) -> None:
+    text = (
+        "Talks\u200b resumed on Monday in the capital.\u0007 The minister\u200d welcomed the decision warmly."
+    )
+    r = client.post("/v1/summarize", json={"articles": [{"text": text}]})
+    assert r.status_code == 200
+    assert not any(c in r.json()["summary"] for c in "\u200b\u200d\u0007")
