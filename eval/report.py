@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -125,7 +126,8 @@ def _plot_length(rows_by_system: dict[str, list[tuple[int, float]]], metric: str
     plt.close(fig)
 
 
-def write_report(out: Path, results: dict[str, Any]) -> None:
+def write_report(out: Path, results: dict[str, Any], rows: Sequence[dict[str, Any]]) -> None:
+    """results.json, report.md and the plots; `rows` are the run's per-example rows."""
     (out / "results.json").write_text(json.dumps(results, indent=2))
     s = results["settings"]
     sections = [
@@ -145,15 +147,9 @@ def write_report(out: Path, results: dict[str, Any]) -> None:
         _plot_scores(results, out / "scores.png")
         metric = next(iter(next(iter(results["systems"].values()))["metrics"]))
         points: dict[str, list[tuple[int, float]]] = {}
-        rows_path = out / "examples.jsonl"
-        if rows_path.exists():
-            for line in rows_path.read_text(encoding="utf-8").splitlines():
-                try:
-                    r = json.loads(line)
-                except json.JSONDecodeError:
-                    continue
-                if r.get("scores"):
-                    points.setdefault(r["system"], []).append(
-                        (r["words"], r["scores"][metric][s["primary_measure"]])
-                    )
+        for r in rows:
+            if r.get("scores"):
+                points.setdefault(r["system"], []).append(
+                    (r["words"], r["scores"][metric][s["primary_measure"]])
+                )
         _plot_length(points, f"{metric} {s['primary_measure']}", out / "length_vs_score.png")

@@ -217,7 +217,7 @@ class Evaluation:
         finally:
             rows.close()
         results = self._aggregate(list(all_rows.values()))
-        write_report(c.out, results)
+        write_report(c.out, results, list(all_rows.values()))
         return results
 
     # --- aggregation --------------------------------------------------------------------------

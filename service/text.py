@@ -105,7 +105,6 @@ def visible_text(text: str) -> tuple[str, list[int] | None]:
     """
     if not MARKUP_RE.search(text):
         return text, None
-    hidden = [(m.start(), m.end()) for m in HIDDEN_BLOCK_RE.finditer(text)]
     chars: list[str] = []
     where: list[int] = []
     pos = 0
@@ -120,7 +119,7 @@ def visible_text(text: str) -> tuple[str, list[int] | None]:
             decoded = html.unescape(token)
             chars.extend(decoded)
             where.extend([m.start()] * len(decoded))
-        elif BREAKING_TAG_RE.match(token) or any(a <= m.start() < b for a, b in hidden):
+        elif BREAKING_TAG_RE.match(token) or HIDDEN_BLOCK_RE.match(token):
             chars.extend("\n\n")
             where.extend([m.start(), m.start()])
         pos = m.end()

@@ -379,9 +379,8 @@ class Rouge155:
             best = -1.0
             chosen = (0.0, 0.0, 0.0)
             for hit, count, count_p in pairs:
-                if weight is not None:
-                    count_base = count  # the per-reference score uses the single-weighted base
-                    score = (hit / count_base) ** (1 / weight) if count_base else 0.0
+                if weight is not None:  # the per-reference score uses the single-weighted base
+                    score = (hit / count) ** (1 / weight) if count else 0.0
                 else:
                     score = _round5(hit / count) if count else 0.0
                 if score > best:
