@@ -48,7 +48,15 @@ async def _load(state: ServiceState) -> None:
         log.exception("engine %s failed to load; the service stays unready", engine.name)
         return
     s = state.settings
-    state.runner = EngineRunner(engine, max_queue=s.max_queue, timeout_s=s.request_timeout_s)
+    state.runner = EngineRunner(
+        engine,
+        max_queue=s.max_queue,
+        timeout_s=s.request_timeout_s,
+        batch_max_size=s.batch_max_size,
+        batch_wait_ms=s.batch_wait_ms,
+        on_batch=state.metrics.batch_size.observe,
+    )
+    state.runner.start()
     state.metrics.track_queue(lambda: state.runner.depth if state.runner else 0)
     state.metrics.ready.set(1)
     state.status = "ready"

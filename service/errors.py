@@ -53,6 +53,12 @@ class DeadlineExceeded(ServiceError):
     status, code = 504, "deadline_exceeded"
 
 
+class ClientClosed(ServiceError):
+    """The client hung up before its answer was ready (nginx's 499); nobody reads this response."""
+
+    status, code = 499, "client_closed_request"
+
+
 HTTP_CODES = {
     400: "bad_request",
     401: "unauthorized",

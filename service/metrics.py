@@ -53,6 +53,12 @@ class Metrics:
             ["reason"],
             registry=self.registry,
         )
+        self.batch_size = Histogram(
+            "summarizer_batch_size",
+            "Requests per batch the engine ran.",
+            buckets=(1, 2, 4, 8, 16, 32, 64, 128, 256),
+            registry=self.registry,
+        )
         self.ready = Gauge(
             "summarizer_ready", "1 once the engine is loaded and warmed.", registry=self.registry
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import time
 from typing import TYPE_CHECKING, Annotated
@@ -18,6 +19,9 @@ if TYPE_CHECKING:
     from service.app import ServiceState
 
 router = APIRouter()
+
+# How often a waiting request checks that its client is still there.
+DISCONNECT_POLL_S = 0.2
 
 
 def get_state(request: Request) -> ServiceState:
@@ -56,7 +60,7 @@ ERRORS: dict[int | str, dict[str, object]] = {
 @router.post(
     "/v1/summarize", response_model=SummarizeResponse, responses=ERRORS, dependencies=[Depends(require_key)]
 )
-async def summarize(body: SummarizeRequest, state: State) -> SummarizeResponse:
+async def summarize(body: SummarizeRequest, request: Request, state: State) -> SummarizeResponse:
     """Summarize one or more articles about one event, with key facts and their sources."""
     t0 = time.perf_counter()
     settings = state.settings
@@ -88,13 +92,25 @@ async def summarize(body: SummarizeRequest, state: State) -> SummarizeResponse:
             else settings.default_num_facts,
         ),
     )
-    result, queue_ms = await state.runner.run(cluster)
+    gone = asyncio.Event()
+    watcher = asyncio.create_task(_watch_disconnect(request, gone))
+    try:
+        result, queue_ms = await state.runner.run(cluster, gone)
+    finally:
+        watcher.cancel()
     metrics = state.metrics
     metrics.generated_tokens.inc(result.generated_tokens)
     for reason, n in result.facts_dropped.items():
         metrics.facts_dropped.labels(reason).inc(n)
     timings = {"queue": queue_ms, "total": (time.perf_counter() - t0) * 1e3}
     return SummarizeResponse.from_result(result, body.articles, timings)
+
+
+async def _watch_disconnect(request: Request, gone: asyncio.Event) -> None:
+    """Set `gone` when the client hangs up, so its queued or running work is dropped."""
+    while not await request.is_disconnected():
+        await asyncio.sleep(DISCONNECT_POLL_S)
+    gone.set()
 
 
 @router.get("/healthz")

@@ -68,6 +68,17 @@ class Settings(BaseSettings):
     max_queue: int = Field(32, ge=1, description="Requests waiting for the engine before 429.")
     request_timeout_s: float = Field(120.0, gt=0, description="Deadline for one request (504).")
 
+    # --- batching -------------------------------------------------------------------------------
+    batch_max_size: int = Field(
+        16, ge=1, le=256, description="Requests run through the engine together; 1 turns batching off."
+    )
+    batch_max_tokens: int = Field(
+        16_384, ge=16, description="Padded input tokens per generate() call; bigger batches are split."
+    )
+    batch_wait_ms: float = Field(
+        5.0, ge=0, le=1000, description="How long an idle engine waits for more requests to join a batch."
+    )
+
     # --- access ---------------------------------------------------------------------------------
     api_key: SecretStr | None = Field(
         None, description="When set, /v1/summarize needs 'Authorization: Bearer <key>' or 'X-API-Key'."
@@ -77,13 +88,12 @@ class Settings(BaseSettings):
         default_factory=list, description="Origins allowed by CORS, a JSON list (default: CORS off)."
     )
 
-    # --- generation, per task -----------------------------------------------------------------
-    summary_num_beams: int = Field(4, ge=1)
+    # --- generation -----------------------------------------------------------------------------
+    num_beams: int = Field(4, ge=1, le=16, description="Beam width of both tasks; 1 is greedy decoding.")
     summary_min_new_tokens: int = Field(8, ge=0)
     summary_max_new_tokens: int = Field(200, ge=1)
     summary_no_repeat_ngram_size: int = Field(3, ge=0)
     summary_length_penalty: float = 1.0
-    facts_num_beams: int = Field(4, ge=1)
     facts_min_new_tokens: int = Field(8, ge=0)
     facts_max_new_tokens: int = Field(256, ge=1)
     facts_no_repeat_ngram_size: int = Field(4, ge=0)
@@ -106,7 +116,7 @@ class Settings(BaseSettings):
 
     def generation(self, task: Literal["summary", "facts"]) -> GenerationSettings:
         return GenerationSettings(
-            num_beams=getattr(self, f"{task}_num_beams"),
+            num_beams=self.num_beams,
             min_new_tokens=getattr(self, f"{task}_min_new_tokens"),
             max_new_tokens=getattr(self, f"{task}_max_new_tokens"),
             no_repeat_ngram_size=getattr(self, f"{task}_no_repeat_ngram_size"),

@@ -122,7 +122,9 @@ def test_unknown_route_and_method_use_the_error_shape(client: TestClient) -> Non
 class BrokenEngine(EmbeddedEngine):
     """An engine that fails on a marker input, as a bug deep in a model would."""
 
-    def summarize(self, clusters: Sequence[Cluster]) -> list[Result]:
+    def summarize(
+        self, clusters: Sequence[Cluster], stop: Sequence[threading.Event] | None = None
+    ) -> list[Result]:
         if any("EXPLODE" in a.text for c in clusters for a in c.articles):
             raise RuntimeError("secret internal detail /opt/model/weights.bin")
         return super().summarize(clusters)
@@ -213,7 +215,9 @@ class HoldingEngine(Engine):
     def warmup(self) -> None:
         pass
 
-    def summarize(self, clusters: Sequence[Cluster]) -> list[Result]:
+    def summarize(
+        self, clusters: Sequence[Cluster], stop: Sequence[threading.Event] | None = None
+    ) -> list[Result]:
         self.entered.set()
         self.release.wait(10)
         return self.inner.summarize(clusters)

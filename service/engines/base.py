@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -145,13 +146,21 @@ class Engine(ABC):
         self.summarize([Cluster(articles=(warm,), options=Options(max_words=20, num_facts=1))])
 
     @abstractmethod
-    def summarize(self, clusters: Sequence[Cluster]) -> list[Result]:
-        """Summarize each cluster; the result list has the same length and order as the input."""
+    def summarize(
+        self, clusters: Sequence[Cluster], stop: Sequence[threading.Event] | None = None
+    ) -> list[Result]:
+        """Summarize each cluster; the result list has the same length and order as the input.
+
+        `stop[i]`, once set, says nobody waits for cluster i any more: an engine may cut its work
+        short and return anything for it.
+        """
 
 
-def run_batch(engine: Engine, clusters: Sequence[Cluster]) -> list[Result]:
+def run_batch(
+    engine: Engine, clusters: Sequence[Cluster], stop: Sequence[threading.Event] | None = None
+) -> list[Result]:
     """Call the engine and hold it to the batch contract."""
-    results = engine.summarize(clusters)
+    results = engine.summarize(clusters, stop)
     if len(results) != len(clusters):
         raise EngineError(
             f"engine {engine.name} returned {len(results)} results for {len(clusters)} clusters"

@@ -7,6 +7,7 @@ reading order, and the key facts and conflicts come from `service.facts`.
 from __future__ import annotations
 
 import math
+import threading
 import time
 from collections.abc import Sequence
 from datetime import datetime
@@ -41,7 +42,10 @@ class EmbeddedEngine(Engine):
     name = "embedded"
     model_id = None
 
-    def summarize(self, clusters: Sequence[Cluster]) -> list[Result]:
+    def summarize(
+        self, clusters: Sequence[Cluster], stop: Sequence[threading.Event] | None = None
+    ) -> list[Result]:
+        # A cluster takes milliseconds: not worth stopping early, so `stop` is not consulted.
         return [self._one(c) for c in clusters]
 
     def _one(self, cluster: Cluster) -> Result:

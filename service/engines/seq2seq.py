@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import logging
 import math
+import os
+import threading
 import time
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
+from typing import Any, cast
 
 import torch
-from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
+from transformers import AutoModelForSeq2SeqLM, AutoTokenizer, StoppingCriteria, StoppingCriteriaList
 
 from service.engines.base import (
     Cluster,
@@ -62,6 +65,33 @@ def model_input_limit(tokenizer: Any, config: Any) -> int:
     return FALLBACK_MAX_INPUT
 
 
+def usable_cores() -> int:
+    """CPU cores this process may use: its affinity mask, capped by a cgroup CPU quota if any."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    try:
+        quota, period = Path("/sys/fs/cgroup/cpu.max").read_text().split()[:2]
+        if quota != "max":
+            cores = min(cores, max(1, int(int(quota) / int(period))))
+    except (OSError, ValueError):
+        pass
+    return cores
+
+
+class _Abandoned(StoppingCriteria):
+    """Stops the rows of requests nobody waits for; generation ends once every row has stopped."""
+
+    def __init__(self, stop: Sequence[threading.Event | None]) -> None:
+        self.stop = stop
+
+    def __call__(self, input_ids: torch.LongTensor, scores: Any, **kwargs: Any) -> torch.BoolTensor:
+        flags = torch.tensor([e is not None and e.is_set() for e in self.stop], device=input_ids.device)
+        # Beam search passes batch × beams rows, batch-major.
+        return cast(torch.BoolTensor, flags.repeat_interleave(input_ids.shape[0] // len(self.stop)))
+
+
 class Seq2SeqEngine(Engine):
     name = "seq2seq"
 
@@ -80,8 +110,9 @@ class Seq2SeqEngine(Engine):
     # --- loading ------------------------------------------------------------------------------
     def load(self) -> None:
         s = self.settings
-        if s.torch_threads:
-            torch.set_num_threads(s.torch_threads)
+        # One engine thread drives torch, so torch may use every core it is given, and no more:
+        # more threads than cores (e.g. torch counting a container's host) only thrash.
+        torch.set_num_threads(s.torch_threads or usable_cores())
         self.device = (
             "cuda" if s.device == "cuda" or (s.device == "auto" and torch.cuda.is_available()) else "cpu"
         )
@@ -97,11 +128,12 @@ class Seq2SeqEngine(Engine):
             raise ValueError(f"max_input_tokens={s.max_input_tokens} exceeds the model's limit of {limit}")
         self.max_input_tokens = s.max_input_tokens or limit
         log.info(
-            "model %s (%s): %s prompts, input budget %d tokens",
+            "model %s (%s): %s prompts, input budget %d tokens, %d torch threads",
             s.model,
             config.model_type,
             self.family,
             self.max_input_tokens,
+            torch.get_num_threads(),
         )
 
     # --- tokenizer helpers --------------------------------------------------------------------
@@ -167,9 +199,53 @@ class Seq2SeqEngine(Engine):
 
     # --- generation ---------------------------------------------------------------------------
     def _generate(
-        self, prompts: list[str], gen: GenerationSettings, max_new: int
+        self,
+        prompts: Sequence[str],
+        gen: GenerationSettings,
+        max_new: Sequence[int],
+        stop: Sequence[threading.Event | None],
     ) -> tuple[list[str], list[int]]:
-        """Decode a batch deterministically; returns the texts and each one's count of new tokens."""
+        """Decode prompts deterministically; returns the texts and each one's count of new tokens.
+
+        Rows run together only when their decoding settings match, and in length order, cut into
+        chunks of at most `batch_max_tokens` padded input tokens: similar lengths share a chunk,
+        so little compute goes to padding. A row's output does not depend on its batch-mates.
+        """
+        lengths = self._count(prompts)
+        texts = [""] * len(prompts)
+        counts = [0] * len(prompts)
+        for rows in self._chunks(lengths, [max(1, min(gen.max_new_tokens, m)) for m in max_new]):
+            limit = max(1, min(gen.max_new_tokens, max_new[rows[0]]))
+            out_texts, out_counts = self._generate_chunk(
+                [prompts[i] for i in rows], gen, limit, [stop[i] for i in rows]
+            )
+            for i, text, n in zip(rows, out_texts, out_counts, strict=True):
+                texts[i], counts[i] = text, n
+        return texts, counts
+
+    def _chunks(self, lengths: Sequence[int], limits: Sequence[int]) -> list[list[int]]:
+        """Row indices grouped by output limit, sorted by input length, cut by the token budget."""
+        cap = self.settings.batch_max_tokens
+        chunks: list[list[int]] = []
+        for limit in sorted(set(limits)):
+            rows = sorted((i for i in range(len(lengths)) if limits[i] == limit), key=lambda i: lengths[i])
+            chunk: list[int] = []
+            for i in rows:
+                longest = min(lengths[i] + 1, self.max_input_tokens)  # + the end-of-sequence token
+                if chunk and (len(chunk) + 1) * longest > cap:
+                    chunks.append(chunk)
+                    chunk = []
+                chunk.append(i)
+            chunks.append(chunk)
+        return chunks
+
+    def _generate_chunk(
+        self,
+        prompts: list[str],
+        gen: GenerationSettings,
+        max_new: int,
+        stop: Sequence[threading.Event | None],
+    ) -> tuple[list[str], list[int]]:
         enc = self._tokenizer(
             prompts,
             return_tensors="pt",
@@ -177,7 +253,6 @@ class Seq2SeqEngine(Engine):
             truncation=True,
             max_length=self.max_input_tokens,
         ).to(self.device)
-        max_new = max(1, min(gen.max_new_tokens, max_new))
         with torch.inference_mode():
             out = self._model.generate(
                 **enc,
@@ -188,6 +263,7 @@ class Seq2SeqEngine(Engine):
                 no_repeat_ngram_size=gen.no_repeat_ngram_size,
                 length_penalty=gen.length_penalty,
                 early_stopping=gen.num_beams > 1,
+                stopping_criteria=StoppingCriteriaList([_Abandoned(stop)]),
             )
         # The first position is the decoder start token, not generated text; padding isn't either.
         new = out[:, 1:]
@@ -195,7 +271,9 @@ class Seq2SeqEngine(Engine):
         counts = (new != pad).sum(dim=1) if pad is not None else torch.full((len(new),), new.shape[1])
         return self._tokenizer.batch_decode(out, skip_special_tokens=True), [int(n) for n in counts]
 
-    def summarize(self, clusters: Sequence[Cluster]) -> list[Result]:
+    def summarize(
+        self, clusters: Sequence[Cluster], stop: Sequence[threading.Event] | None = None
+    ) -> list[Result]:
         if self._model is None or self.prompts is None:
             raise EngineError("seq2seq engine used before load()")
         if not clusters:
@@ -203,11 +281,12 @@ class Seq2SeqEngine(Engine):
         t0 = time.perf_counter()
         prepared = [self._prepare(c) for c in clusters]
         t1 = time.perf_counter()
-        max_words = max(c.options.max_words for c in clusters)
+        stops: list[threading.Event | None] = list(stop) if stop is not None else [None] * len(clusters)
         summaries, n_summary = self._generate(
             [p.prompts["summary"] for p in prepared],
             self.settings.generation("summary"),
-            math.ceil(max_words * TOKENS_PER_WORD),
+            [math.ceil(c.options.max_words * TOKENS_PER_WORD) for c in clusters],
+            stops,
         )
         t2 = time.perf_counter()
 
@@ -219,7 +298,8 @@ class Seq2SeqEngine(Engine):
             outputs, counts = self._generate(
                 [prepared[i].prompts["facts"] for i in with_prompt],
                 self.settings.generation("facts"),
-                self.settings.facts_max_new_tokens,
+                [self.settings.facts_max_new_tokens] * len(with_prompt),
+                [stops[i] for i in with_prompt],
             )
             for i, text, n in zip(with_prompt, outputs, counts, strict=True):
                 c = clusters[i]
