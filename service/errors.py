@@ -41,6 +41,10 @@ class PayloadTooLarge(ServiceError):
     status, code = 413, "payload_too_large"
 
 
+class UnsupportedMediaType(ServiceError):
+    status, code = 415, "unsupported_media_type"
+
+
 class Overloaded(ServiceError):
     status, code = 429, "overloaded"
 

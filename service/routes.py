@@ -12,7 +12,14 @@ from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST
 
 from service.engines.base import Article, Cluster, Options
-from service.errors import InvalidInput, NotReady, PayloadTooLarge, Unauthorized, error_response
+from service.errors import (
+    InvalidInput,
+    NotReady,
+    PayloadTooLarge,
+    Unauthorized,
+    UnsupportedMediaType,
+    error_response,
+)
 from service.schemas import ErrorResponse, SummarizeRequest, SummarizeResponse
 
 if TYPE_CHECKING:
@@ -47,18 +54,28 @@ def require_key(request: Request, state: State) -> None:
     _check_key(request, state)
 
 
+def require_json(request: Request) -> None:
+    """Bodies are JSON: say so plainly instead of failing to read another type as JSON."""
+    media = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    if media != "application/json" and not (media.startswith("application/") and media.endswith("+json")):
+        raise UnsupportedMediaType(f"the body must be application/json, not {media or 'untyped'}")
+
+
 def require_key_for_metrics(request: Request, state: State) -> None:
     if state.settings.protect_metrics:
         _check_key(request, state)
 
 
 ERRORS: dict[int | str, dict[str, object]] = {
-    code: {"model": ErrorResponse} for code in (401, 413, 422, 429, 500, 503, 504)
+    code: {"model": ErrorResponse} for code in (401, 413, 415, 422, 429, 500, 503, 504)
 }
 
 
 @router.post(
-    "/v1/summarize", response_model=SummarizeResponse, responses=ERRORS, dependencies=[Depends(require_key)]
+    "/v1/summarize",
+    response_model=SummarizeResponse,
+    responses=ERRORS,
+    dependencies=[Depends(require_key), Depends(require_json)],
 )
 async def summarize(body: SummarizeRequest, request: Request, state: State) -> SummarizeResponse:
     """Summarize one or more articles about one event, with key facts and their sources."""

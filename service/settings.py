@@ -46,7 +46,12 @@ class Settings(BaseSettings):
         "auto", description="auto: seq2seq when a model is set, else the embedded engine."
     )
     device: Literal["auto", "cpu", "cuda"] = "auto"
-    torch_threads: int | None = Field(None, ge=1, description="CPU threads for torch (default: torch's).")
+    torch_threads: int | None = Field(
+        None, ge=1, description="CPU threads for torch (default: the cores this process may use)."
+    )
+    quantize: Literal["none", "int8"] = Field(
+        "none", description="int8: dynamic int8 quantization of the model's linear layers (CPU only)."
+    )
     prompts_dir: Path = Field(default_factory=_default_prompts_dir)
     prompt_family: Literal["auto", "instruct", "plain"] = Field(
         "auto", description="Template variant; auto picks it from the checkpoint's model type."

@@ -85,7 +85,12 @@ def test_malformed_json_and_wrong_content(client: TestClient) -> None:
     r = client.post("/v1/summarize", content=b'{"articles": [', headers={"content-type": "application/json"})
     assert r.status_code == 422 and r.json()["error"]["code"] == "invalid_request"
     r = client.post("/v1/summarize", content=b"plain words", headers={"content-type": "text/plain"})
-    assert r.status_code == 422 and "error" in r.json()
+    assert r.status_code == 415 and r.json()["error"]["code"] == "unsupported_media_type"
+    valid = b'{"articles": [{"text": "The ferry sailed at noon."}]}'
+    r = client.post("/v1/summarize", content=valid)  # JSON, but not labelled as such
+    assert r.status_code == 415 and "application/json" in r.json()["error"]["message"]
+    for media in ("application/json; charset=utf-8", "application/merge-patch+json"):
+        assert client.post("/v1/summarize", content=valid, headers={"content-type": media}).status_code == 200
 
 
 def test_too_many_articles(ferry: list[dict[str, Any]]) -> None:

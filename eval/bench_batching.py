@@ -1,0 +1,301 @@
+"""Throughput under concurrent load: the service with batching on, with it off, and a naive app.
+
+    python -m eval.bench_batching [--model DIR] [--clients 1 4 16] [--rounds 2]
+
+Three servers on one random-weight checkpoint in the flan-t5-base shape (`eval.bench_checkpoint`;
+built on first use), the same 512-token input budget, greedy decoding and fixed output lengths:
+
+- batched:   `python -m service`, dynamic batching on (the default settings);
+- unbatched: `python -m service` with SUMMARIZER_BATCH_MAX_SIZE=1;
+- plain:     `eval.bench_plain_app`, one generate() per request and task, FastAPI's thread pool.
+
+Closed-loop load over HTTP: N clients, each posting a DUC 2004 cluster (10 articles) and, on the
+answer, the next. Runs are interleaved (every system at one client count, then the next count,
+the order rotating each round) because these machines are noisy. Prints per run: requests/s,
+p50/p95 latency, peak RSS of the server; then each system's ratios to the plain app.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+from eval.bench_checkpoint import build as build_checkpoint
+from eval.data import load_examples
+
+log = logging.getLogger(__name__)
+
+ROOT = Path(__file__).resolve().parents[1]
+DUC = ROOT.parent / "shared" / "data" / "duc2004" / "duc2004_task2.jsonl"
+FIXTURES = ROOT / "tests" / "data"
+DEFAULT_MODEL = Path.home() / ".cache" / "newsdigest" / "flan-t5-base-shape"
+SYSTEMS = ("batched", "unbatched", "plain")
+
+
+@dataclass
+class Run:
+    system: str
+    clients: int
+    wall_s: float
+    latencies_s: list[float]
+    errors: int
+    peak_rss_mb: float
+
+    @property
+    def throughput(self) -> float:
+        return len(self.latencies_s) / self.wall_s
+
+    @property
+    def p50(self) -> float:
+        return statistics.median(self.latencies_s)
+
+    @property
+    def p95(self) -> float:
+        xs = sorted(self.latencies_s)
+        return xs[min(len(xs) - 1, round(0.95 * (len(xs) - 1)))]
+
+
+@dataclass
+class Server:
+    name: str
+    url: str
+    proc: subprocess.Popen[bytes]
+    runs: list[Run] = field(default_factory=list)
+
+    def reset_peak_rss(self) -> bool:
+        """Linux resets a process's peak RSS (VmHWM) on `5` written to its clear_refs."""
+        try:
+            Path(f"/proc/{self.proc.pid}/clear_refs").write_text("5")
+        except OSError:
+            return False
+        return True
+
+    def peak_rss_mb(self) -> float:
+        for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+        return float("nan")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+@contextmanager
+def _server(name: str, model: Path, args: argparse.Namespace) -> Iterator[Server]:
+    port = _free_port()
+    env = {**os.environ, "TOKENIZERS_PARALLELISM": "false"}
+    if name == "plain":
+        cmd = [
+            sys.executable,
+            "-m",
+            "eval.bench_plain_app",
+            f"--model={model}",
+            f"--port={port}",
+            f"--max-input-tokens={args.max_input_tokens}",
+            f"--num-beams={args.num_beams}",
+            f"--summary-min-new-tokens={args.summary_tokens}",
+            f"--summary-max-new-tokens={args.summary_tokens}",
+            f"--facts-min-new-tokens={args.facts_tokens}",
+            f"--facts-max-new-tokens={args.facts_tokens}",
+        ]
+    else:
+        cmd = [sys.executable, "-m", "service", f"--port={port}", f"--model={model}", "--log-level=warning"]
+        env.update(
+            SUMMARIZER_MAX_INPUT_TOKENS=str(args.max_input_tokens),
+            SUMMARIZER_NUM_BEAMS=str(args.num_beams),
+            SUMMARIZER_SUMMARY_MIN_NEW_TOKENS=str(args.summary_tokens),
+            SUMMARIZER_SUMMARY_MAX_NEW_TOKENS=str(args.summary_tokens),
+            SUMMARIZER_FACTS_MIN_NEW_TOKENS=str(args.facts_tokens),
+            SUMMARIZER_FACTS_MAX_NEW_TOKENS=str(args.facts_tokens),
+            SUMMARIZER_MAX_QUEUE="256",
+            SUMMARIZER_REQUEST_TIMEOUT_S="3600",
+            SUMMARIZER_BATCH_MAX_SIZE="1" if name == "unbatched" else str(args.batch_max_size),
+        )
+        if args.quantize:
+            env["SUMMARIZER_QUANTIZE"] = args.quantize
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 600
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"{name} server exited with {proc.returncode}")
+            try:
+                if httpx.get(f"{url}/readyz", timeout=5).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{name} server not ready after 600 s")
+            time.sleep(0.5)
+        yield Server(name, url, proc)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def _bodies(data: Path | None, max_words: int, num_facts: int) -> list[dict[str, object]]:
+    if data is not None and data.exists():
+        examples = load_examples(data)
+        docs = [[d.text for d in ex.documents] for ex in examples]
+    else:
+        log.warning("DUC 2004 not found at %s: using the project's own test articles", data)
+        import json
+
+        docs = [
+            [a["text"] for a in json.loads(f.read_text())["articles"]]
+            for f in sorted(FIXTURES.glob("*.json"))
+        ]
+    return [
+        {
+            "articles": [{"text": t} for t in texts],
+            "options": {"max_words": max_words, "num_facts": num_facts},
+        }
+        for texts in docs
+    ]
+
+
+async def _closed_loop(
+    url: str, bodies: Sequence[dict[str, object]], clients: int, per_client: int
+) -> tuple[float, list[float], int]:
+    latencies: list[float] = []
+    errors = 0
+
+    async def client(k: int, http: httpx.AsyncClient) -> None:
+        nonlocal errors
+        for j in range(per_client):
+            body = bodies[(k * per_client + j) % len(bodies)]
+            t = time.perf_counter()
+            r = await http.post(f"{url}/v1/summarize", json=body)
+            if r.status_code == 200:
+                latencies.append(time.perf_counter() - t)
+            else:
+                errors += 1
+                log.warning("status %d: %s", r.status_code, r.text[:200])
+
+    limits = httpx.Limits(max_connections=clients + 4)
+    async with httpx.AsyncClient(timeout=3600, limits=limits) as http:
+        start = time.perf_counter()
+        await asyncio.gather(*(client(k, http) for k in range(clients)))
+        wall = time.perf_counter() - start
+    return wall, latencies, errors
+
+
+def run_one(server: Server, bodies: Sequence[dict[str, object]], clients: int, per_client: int) -> Run:
+    server.reset_peak_rss()
+    wall, latencies, errors = asyncio.run(_closed_loop(server.url, bodies, clients, per_client))
+    run = Run(server.name, clients, wall, latencies, errors, server.peak_rss_mb())
+    log.info(
+        "%-9s %2d clients: %.3f req/s, p50 %.1f s, p95 %.1f s, peak RSS %.0f MB, %d errors",
+        run.system,
+        clients,
+        run.throughput,
+        run.p50,
+        run.p95,
+        run.peak_rss_mb,
+        errors,
+    )
+    server.runs.append(run)
+    return run
+
+
+def report(servers: Sequence[Server], clients: Sequence[int]) -> str:
+    by: dict[tuple[str, int], list[Run]] = {}
+    for s in servers:
+        for r in s.runs:
+            by.setdefault((r.system, r.clients), []).append(r)
+    lines = [
+        "| system | clients | requests | req/s | p50 s | p95 s | peak RSS MB "
+        "| vs plain: req/s | p50 | p95 | RSS |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for n in clients:
+        base = by.get(("plain", n), [])
+        for s in servers:
+            runs = by.get((s.name, n), [])
+            if not runs:
+                continue
+            lat = [x for r in runs for x in r.latencies_s]
+            merged = Run(s.name, n, sum(r.wall_s for r in runs), lat, sum(r.errors for r in runs), 0)
+            rss = max(r.peak_rss_mb for r in runs)
+            cells = [s.name, str(n), str(len(lat)), f"{merged.throughput:.3f}", f"{merged.p50:.1f}"]
+            cells += [f"{merged.p95:.1f}", f"{rss:.0f}"]
+            if base:
+                blat = [x for r in base for x in r.latencies_s]
+                b = Run("plain", n, sum(r.wall_s for r in base), blat, 0, 0)
+                brss = max(r.peak_rss_mb for r in base)
+                cells += [
+                    f"{merged.throughput / b.throughput:.2f}×",
+                    f"{merged.p50 / b.p50:.2f}×",
+                    f"{merged.p95 / b.p95:.2f}×",
+                    f"{rss / brss:.2f}×",
+                ]
+            else:
+                cells += ["", "", "", ""]
+            lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m eval.bench_batching", description=__doc__)
+    parser.add_argument("--model", type=Path, default=DEFAULT_MODEL, help="checkpoint (built if absent)")
+    parser.add_argument("--data", type=Path, default=DUC)
+    parser.add_argument("--systems", nargs="+", choices=SYSTEMS, default=list(SYSTEMS))
+    parser.add_argument("--clients", type=int, nargs="+", default=[1, 4, 16])
+    parser.add_argument("--requests-per-client", type=int, default=2, help="per client and run")
+    parser.add_argument("--single-requests", type=int, default=4, help="requests of the 1-client runs")
+    parser.add_argument("--rounds", type=int, default=1)
+    parser.add_argument("--max-input-tokens", type=int, default=512)
+    parser.add_argument("--num-beams", type=int, default=1)
+    parser.add_argument("--summary-tokens", type=int, default=64, help="fixed summary length")
+    parser.add_argument("--facts-tokens", type=int, default=64, help="fixed key-facts length")
+    parser.add_argument("--batch-max-size", type=int, default=16)
+    parser.add_argument("--quantize", choices=["int8"], help="the services' SUMMARIZER_QUANTIZE")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    if not (args.model / "config.json").exists():
+        log.info("building the flan-t5-base-shaped checkpoint in %s", args.model)
+        build_checkpoint(args.model, [f for f in (args.data, FIXTURES / "corpus.txt") if f.exists()])
+    bodies = _bodies(args.data, max_words=100, num_facts=5)
+    with ExitStack() as stack:
+        servers = [stack.enter_context(_server(name, args.model, args)) for name in args.systems]
+        for s in servers:  # one untimed request each: first-call allocations are not the steady state
+            asyncio.run(_closed_loop(s.url, bodies, 1, 1))
+        for k in range(args.rounds):
+            for n in args.clients:
+                order = servers[k % len(servers) :] + servers[: k % len(servers)]
+                for s in order:
+                    per_client = args.single_requests if n == 1 else args.requests_per_client
+                    run_one(s, bodies, n, per_client)
+        sys.stdout.write(
+            f"\n{args.model.name}: {args.max_input_tokens}-token inputs, {args.summary_tokens}+"
+            f"{args.facts_tokens} new tokens (summary+facts), {args.num_beams} beam(s), "
+            f"{os.cpu_count()} CPUs, {args.rounds} round(s)\n\n"
+        )
+        sys.stdout.write(report(servers, args.clients))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
