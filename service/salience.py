@@ -3,7 +3,9 @@
 A concept reported by several articles is what the cluster is about; this is the weighting of
 concept-coverage summarizers (Gillick & Favre 2009), used here for both summaries and key facts.
 Concepts are adjacent stemmed word pairs, stopwords included unless both words are stopwords
-("of the" says nothing; "talks in", "in Istanbul" do), as the bigrams ROUGE-2 counts.
+("of the" says nothing; "talks in", "in Istanbul" do), as the bigrams ROUGE-2 counts, and the
+stemmed content words themselves: a name or a figure the articles share counts even when each
+article words its surroundings differently (unigram and bigram concepts weigh the same).
 """
 
 from __future__ import annotations
@@ -21,11 +23,12 @@ MIN_ARTICLE_SHARE = 0.3
 
 
 def sentence_concepts(sentence: Sentence, bigrams: bool = True) -> frozenset[Concept]:
+    unigrams = frozenset((s,) for s in sentence.stems)
     if not bigrams:
-        return frozenset((s,) for s in sentence.stems)
+        return unigrams
     lowered = [w.lower() for w in words(sentence.text)]
     stems = [stem(w) for w in lowered]
-    return frozenset(
+    return unigrams | frozenset(
         (stems[i], stems[i + 1])
         for i in range(len(stems) - 1)
         if not (lowered[i] in STOPWORDS and lowered[i + 1] in STOPWORDS)
@@ -64,7 +67,7 @@ def _weights(per_article: Sequence[Sequence[frozenset[Concept]]]) -> dict[Concep
 
 
 def compute_salience(sentences: Sequence[Sequence[Sentence]]) -> Salience:
-    """Bigram concepts seen at least twice; unigrams when the cluster shares too few bigrams."""
+    """Bigram and word concepts seen at least twice; words alone when the cluster shares too few."""
     weights: dict[Concept, float] = {}
     concepts: dict[tuple[int, int], frozenset[Concept]] = {}
     for bigrams in (True, False):
