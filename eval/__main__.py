@@ -12,6 +12,7 @@ from eval.baselines import BASELINES
 from eval.data import DEFAULT_FIELDS, DataError, Fields
 from eval.report import facts_table, paired_table, score_table
 from eval.rouge.perl155 import RougeOptionError
+from eval.rouge.unicode import TOKENIZERS
 from eval.run import Evaluation, RunConfig, RunError
 
 
@@ -80,6 +81,13 @@ def _parser() -> argparse.ArgumentParser:
         help="1.5.5 -m: WordNet exception lists, later wins on shared"
         " keys (default adj,adv,noun,verb as NIST's runs; SumRepo's DUC 2004: adv,adj,noun,verb)",
     )
+    run.add_argument(
+        "--rouge-tokenizer",
+        choices=list(TOKENIZERS),
+        default="default",
+        help="default: the convention's own (ASCII letters and digits only); unicode: any script, each"
+        " CJK character a token, stemming for ASCII words only",
+    )
     run.add_argument("--max-words", type=int, default=100, help="summary budget for all systems")
     run.add_argument("--num-facts", type=int, default=5, help="key facts asked of the system")
     run.add_argument("--seed", type=int, default=0, help="seed of the random baseline and bootstraps")
@@ -120,6 +128,7 @@ def main(argv: list[str] | None = None) -> int:
         stem=not args.no_stem,
         jackknife=args.jackknife,
         wordnet_order=tuple(args.wordnet_order.split(",")) if args.wordnet_order else None,
+        rouge_tokenizer=args.rouge_tokenizer,
         max_words=args.max_words,
         num_facts=args.num_facts,
         seed=args.seed,

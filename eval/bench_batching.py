@@ -256,6 +256,61 @@ def report(servers: Sequence[Server], clients: Sequence[int]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def profile(model: Path, data: Path | None, args: argparse.Namespace, sizes: Sequence[int]) -> str:
+    """Where a batch's time goes, in-process: text preparation, encoder, decoding steps."""
+    import torch
+
+    from service.engines.base import Article, Cluster, Options
+    from service.engines.seq2seq import Seq2SeqEngine
+    from service.settings import Settings
+
+    settings = Settings(
+        model=str(model),
+        max_input_tokens=args.max_input_tokens,
+        num_beams=args.num_beams,
+        summary_min_new_tokens=args.summary_tokens,
+        summary_max_new_tokens=args.summary_tokens,
+        facts_min_new_tokens=args.facts_tokens,
+        facts_max_new_tokens=args.facts_tokens,
+        quantize=args.quantize or "none",
+    )
+    engine = Seq2SeqEngine(settings)
+    engine.load()
+    clusters = [
+        Cluster(
+            articles=tuple(Article(text=a["text"]) for a in body["articles"]),  # type: ignore[attr-defined]
+            options=Options(max_words=100, num_facts=5),
+        )
+        for body in _bodies(data, 100, 5)
+    ]
+    engine.summarize(clusters[:1])  # warm-up
+    lines = [
+        f"torch threads: {torch.get_num_threads()}",
+        "| batch | prepare s | encoder s | decoding s | total s | requests/s | decoding share |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for size in sizes:
+        batch = [clusters[i % len(clusters)] for i in range(size)]
+        t0 = time.perf_counter()
+        prompts = [p for c in batch for p in engine._prepare(c).prompts.values()]
+        t1 = time.perf_counter()
+        enc = engine._tokenizer(
+            prompts, return_tensors="pt", padding=True, truncation=True, max_length=args.max_input_tokens
+        )
+        with torch.inference_mode():
+            engine._encode(enc["input_ids"], enc["attention_mask"])  # as generation runs it
+        t2 = time.perf_counter()
+        engine.summarize(batch)
+        t3 = time.perf_counter()
+        prepare, encoder = t1 - t0, t2 - t1
+        decoding = (t3 - t2) - prepare - encoder
+        lines.append(
+            f"| {size} | {prepare:.2f} | {encoder:.2f} | {decoding:.2f} | {t3 - t2:.2f} "
+            f"| {size / (t3 - t2):.3f} | {decoding / (t3 - t2):.0%} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m eval.bench_batching", description=__doc__)
     parser.add_argument("--model", type=Path, default=DEFAULT_MODEL, help="checkpoint (built if absent)")
@@ -271,12 +326,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--facts-tokens", type=int, default=64, help="fixed key-facts length")
     parser.add_argument("--batch-max-size", type=int, default=16)
     parser.add_argument("--quantize", choices=["int8"], help="the services' SUMMARIZER_QUANTIZE")
+    parser.add_argument(
+        "--profile",
+        type=int,
+        nargs="*",
+        metavar="BATCH",
+        help="instead of the load test: where the time of batches of these sizes goes (default 1 16)",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)
     if not (args.model / "config.json").exists():
         log.info("building the flan-t5-base-shaped checkpoint in %s", args.model)
         build_checkpoint(args.model, [f for f in (args.data, FIXTURES / "corpus.txt") if f.exists()])
+    if args.profile is not None:
+        sys.stdout.write(profile(args.model, args.data, args, args.profile or [1, 16]))
+        return 0
     bodies = _bodies(args.data, max_words=100, num_facts=5)
     with ExitStack() as stack:
         servers = [stack.enter_context(_server(name, args.model, args)) for name in args.systems]

@@ -17,6 +17,7 @@ import logging
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from eval.data import load_examples
 
@@ -45,23 +46,23 @@ def _training_text(files: Iterable[Path]) -> list[str]:
     return [line for line in lines if line.strip()]
 
 
-def build(out: Path, text_files: list[Path], vocab_size: int = VOCAB) -> Path:
+def train_t5_tokenizer(lines: list[str], vocab_size: int, model_type: str = "bpe", extra_ids: int = 0) -> Any:
+    """A sentencepiece vocabulary trained on `lines`, loaded as a T5 tokenizer (T5's special ids).
+
+    `hard_vocab_limit` is off: a corpus too small for the vocabulary still gives a working one.
+    """
     import sentencepiece as spm
-    import torch
-    from transformers import AutoTokenizer, T5Config, T5ForConditionalGeneration
+    from transformers import AutoTokenizer
 
     with tempfile.TemporaryDirectory() as tmp:
         raw = Path(tmp)
-        (raw / "corpus.txt").write_text("\n".join(_training_text(text_files)))
+        (raw / "corpus.txt").write_text("\n".join(lines))
         spm.SentencePieceTrainer.train(
             input=str(raw / "corpus.txt"),
             model_prefix=str(raw / "spiece"),
             vocab_size=vocab_size,
-            # A corpus too small for the full vocabulary still gives a working one; the model
-            # keeps the full 32k embedding table whatever the tokenizer uses.
             hard_vocab_limit=False,
-            # BPE reaches a 32k vocabulary on a few MB of news; unigram stops near 10k.
-            model_type="bpe",
+            model_type=model_type,
             character_coverage=1.0,
             pad_id=0,
             eos_id=1,
@@ -70,9 +71,19 @@ def build(out: Path, text_files: list[Path], vocab_size: int = VOCAB) -> Path:
             minloglevel=2,
         )
         (raw / "tokenizer_config.json").write_text(
-            json.dumps({"tokenizer_class": "T5Tokenizer", "model_max_length": 512, "extra_ids": EXTRA_IDS})
+            json.dumps({"tokenizer_class": "T5Tokenizer", "model_max_length": 512, "extra_ids": extra_ids})
         )
-        tokenizer = AutoTokenizer.from_pretrained(raw)
+        # Loading from spiece.model converts it (needs protobuf) into a fast tokenizer.
+        return AutoTokenizer.from_pretrained(raw)
+
+
+def build(out: Path, text_files: list[Path], vocab_size: int = VOCAB) -> Path:
+    import torch
+    from transformers import T5Config, T5ForConditionalGeneration
+
+    # BPE reaches a 32k vocabulary on a few MB of news; unigram stops near 10k. The model keeps
+    # the full 32k embedding table whatever the tokenizer uses.
+    tokenizer = train_t5_tokenizer(_training_text(text_files), vocab_size, "bpe", EXTRA_IDS)
     log.info("vocabulary: %d pieces", len(tokenizer))
     config = T5Config(
         vocab_size=32_128,

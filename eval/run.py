@@ -22,6 +22,7 @@ from eval.facts import fact_checks
 from eval.report import write_report
 from eval.rouge import Convention, Scorer, build_scorer, content_scorer
 from eval.rouge.perl155 import Rouge155
+from eval.rouge.unicode import Tokenizer
 from eval.stats import bootstrap_ci, paired_test, perl_bootstrap
 from eval.systems import EngineSystem, Output, RemoteSystem
 from service.settings import Settings
@@ -56,6 +57,7 @@ class RunConfig:
     stem: bool = True
     jackknife: bool = False
     wordnet_order: tuple[str, ...] | None = None
+    rouge_tokenizer: Tokenizer = "default"
     max_words: int = 100
     num_facts: int = 5
     seed: int = 0
@@ -127,7 +129,9 @@ class Evaluation:
         self.config = config
         c = config
         self.examples = load_examples(c.data, c.format, c.fields, c.limit)
-        self.scorer: Scorer = build_scorer(c.rouge, c.rouge_options, c.stem, c.jackknife, c.wordnet_order)
+        self.scorer: Scorer = build_scorer(
+            c.rouge, c.rouge_options, c.stem, c.jackknife, c.wordnet_order, c.rouge_tokenizer
+        )
         self.content = content_scorer(self.scorer)
         self.others = load_system_outputs(c.systems)
         self.sut: EngineSystem | RemoteSystem | None = None

@@ -53,7 +53,7 @@ async def _load(state: ServiceState) -> None:
         max_queue=s.max_queue,
         timeout_s=s.request_timeout_s,
         batch_max_size=s.batch_max_size,
-        batch_wait_ms=s.batch_wait_ms,
+        batch_wait_ms=s.batch_wait_ms if engine.batch_gain else 0.0,
         on_batch=state.metrics.batch_size.observe,
     )
     state.runner.start()

@@ -67,7 +67,7 @@ def require_key_for_metrics(request: Request, state: State) -> None:
 
 
 ERRORS: dict[int | str, dict[str, object]] = {
-    code: {"model": ErrorResponse} for code in (401, 413, 415, 422, 429, 500, 503, 504)
+    code: {"model": ErrorResponse} for code in (400, 401, 413, 415, 422, 429, 500, 503, 504)
 }
 
 

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from service.engines.base import Cluster, Engine, Result, run_batch
-from service.errors import ClientClosed, DeadlineExceeded, Overloaded
+from service.errors import ClientClosed, DeadlineExceeded, NotReady, Overloaded
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +59,7 @@ class EngineRunner:
         self._running = 0
         self._wakeup = asyncio.Event()
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="engine")
+        self._loop: asyncio.AbstractEventLoop | None = None
         self._loop_task: asyncio.Task[None] | None = None
 
     @property
@@ -67,13 +68,19 @@ class EngineRunner:
         return len(self._waiting) + self._running
 
     def start(self) -> None:
-        self._loop_task = asyncio.get_running_loop().create_task(self._batch_loop(), name="batcher")
+        self._loop = asyncio.get_running_loop()
+        self._loop_task = self._loop.create_task(self._batch_loop(), name="batcher")
 
     async def run(self, cluster: Cluster, gone: asyncio.Event | None = None) -> tuple[Result, float]:
         """The engine's result for one cluster, and how long it waited in the queue (ms).
 
         `gone`, when set by the caller (the client disconnected), abandons the request.
         """
+        if self._loop_task is None or self._loop_task.done():
+            raise NotReady("the engine is not running")
+        if asyncio.get_running_loop() is not self._loop:
+            # asyncio objects are not thread-safe: a request on another loop would never wake ours.
+            raise RuntimeError("EngineRunner.run called from another event loop than the app's")
         if self.depth >= self.max_queue:
             raise Overloaded(f"{self.depth} requests are already waiting; retry shortly")
         job = Job(cluster, asyncio.get_running_loop().create_future(), time.perf_counter())
@@ -120,10 +127,14 @@ class EngineRunner:
             if not batch:
                 continue
             self._running = len(batch)
+            outcomes: list[Result | BaseException]
             try:
                 outcomes = await loop.run_in_executor(self._executor, self._work, batch)
-            except RuntimeError:  # the executor was shut down: the app is stopping
-                return
+            except asyncio.CancelledError:
+                raise
+            except BaseException as exc:  # the loop must outlive any batch, or later requests hang
+                log.exception("engine batch of %d failed outside the engine", len(batch))
+                outcomes = [exc] * len(batch)
             finally:
                 self._running = 0
             for job, outcome in zip(batch, outcomes, strict=True):
@@ -140,7 +151,10 @@ class EngineRunner:
         for job in batch:
             job.started = now
         if self._on_batch is not None:
-            self._on_batch(len(batch))
+            try:
+                self._on_batch(len(batch))
+            except Exception:
+                log.exception("batch observer failed")
         clusters = [job.cluster for job in batch]
         stops = [job.stop for job in batch]
         try:
@@ -161,6 +175,10 @@ class EngineRunner:
     def close(self) -> None:
         if self._loop_task is not None:
             self._loop_task.cancel()
-        for job in self._waiting:
+        # Nothing will run these any more: answer them now rather than at their deadline.
+        while self._waiting:
+            job = self._waiting.popleft()
             job.stop.set()
+            if not job.future.done():
+                job.future.set_exception(NotReady("the service is shutting down"))
         self._executor.shutdown(wait=False, cancel_futures=True)

@@ -34,7 +34,8 @@ class ArticleIn(BaseModel):
 
 
 class OptionsIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # Strict: the schema says integer, so true or "5" is a 422, not quietly read as 1 or 5.
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     max_words: int | None = Field(
         None, ge=10, le=1_000, description="Summary length budget in words (default from settings)."

@@ -14,6 +14,7 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
+from eval.bench_checkpoint import train_t5_tokenizer
 from service.app import create_app
 from service.engines.base import Article, Cluster, Engine, Options
 from service.settings import Settings
@@ -92,33 +93,10 @@ def client() -> Iterator[TestClient]:
 
 def _train_tokenizer(out: Path) -> Path:
     """A sentencepiece vocabulary trained on project-written text, saved as a T5 tokenizer."""
-    import sentencepiece as spm
-    from transformers import AutoTokenizer
-
     lines = (DATA / "corpus.txt").read_text().splitlines()
     for article in load_cluster():
         lines += article["text"].splitlines() + [article["title"]]
-    raw = out / "spm"
-    raw.mkdir(parents=True)
-    (raw / "corpus.txt").write_text("\n".join(lines))
-    spm.SentencePieceTrainer.train(
-        input=str(raw / "corpus.txt"),
-        model_prefix=str(raw / "spiece"),
-        vocab_size=400,
-        hard_vocab_limit=False,
-        model_type="unigram",
-        character_coverage=1.0,
-        pad_id=0,
-        eos_id=1,
-        unk_id=2,
-        bos_id=-1,
-        minloglevel=2,
-    )
-    (raw / "tokenizer_config.json").write_text(
-        json.dumps({"tokenizer_class": "T5Tokenizer", "model_max_length": 512, "extra_ids": 0})
-    )
-    # Loading from spiece.model converts it (needs protobuf); save_pretrained writes tokenizer.json.
-    tokenizer = AutoTokenizer.from_pretrained(raw)
+    tokenizer = train_t5_tokenizer(lines, vocab_size=400, model_type="unigram")
     tok_dir = out / "tokenizer"
     tokenizer.save_pretrained(tok_dir)
     return tok_dir

@@ -5,7 +5,10 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
+import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -24,11 +27,10 @@ def free_port() -> int:
         return port
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[tuple[subprocess.Popen[str], str]]:
+@contextmanager
+def start_server(env: dict[str, str], ready_s: float = 60) -> Iterator[tuple[subprocess.Popen[str], str]]:
+    """`python -m service` on a free port, ready; killed on exit if still running."""
     port = free_port()
-    env = {**os.environ, "SUMMARIZER_MAX_ARTICLES": "5"}
-    env.pop("SUMMARIZER_MODEL", None)
     proc = subprocess.Popen(
         [sys.executable, "-m", "service", "--host", "127.0.0.1", "--port", str(port)],
         cwd=ROOT,
@@ -38,13 +40,22 @@ def server() -> Iterator[tuple[subprocess.Popen[str], str]]:
         text=True,
     )
     url = f"http://127.0.0.1:{port}"
-    if not wait_http_ready(url, 60, alive=lambda: proc.poll() is None):
-        proc.kill()
-        pytest.fail("server did not become ready")
-    assert proc.poll() is None, proc.stdout.read() if proc.stdout else ""
-    yield proc, url
-    if proc.poll() is None:
-        proc.kill()
+    try:
+        if not wait_http_ready(url, ready_s, alive=lambda: proc.poll() is None):
+            log = proc.stdout.read() if proc.poll() is not None and proc.stdout else ""
+            pytest.fail(f"server did not become ready: {log}")
+        yield proc, url
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[tuple[subprocess.Popen[str], str]]:
+    env = {**os.environ, "SUMMARIZER_MAX_ARTICLES": "5"}
+    env.pop("SUMMARIZER_MODEL", None)
+    with start_server(env) as running:
+        yield running
 
 
 def test_serves_requests(server: tuple[subprocess.Popen[str], str], ferry: list[dict[str, Any]]) -> None:
@@ -78,3 +89,41 @@ def test_invalid_settings_exit_with_a_message() -> None:
     assert r.returncode == 2
     assert "SUMMARIZER_ENGINE=seq2seq needs SUMMARIZER_MODEL" in r.stderr
     assert "Traceback" not in r.stderr
+
+
+def test_sigterm_finishes_the_request_in_flight(
+    tiny_models: dict[str, Path], ferry: list[dict[str, Any]]
+) -> None:
+    """SIGTERM mid-request: no new connections, the running request still gets its 200, exit < 10 s."""
+    # A fixed, long output keeps the tiny model busy for a moment: the request is surely in flight.
+    env = {
+        **os.environ,
+        "SUMMARIZER_MODEL": str(tiny_models["t5"]),
+        "SUMMARIZER_NUM_BEAMS": "1",
+        "SUMMARIZER_SUMMARY_MIN_NEW_TOKENS": "150",
+        "SUMMARIZER_SUMMARY_MAX_NEW_TOKENS": "150",
+        "SUMMARIZER_FACTS_MIN_NEW_TOKENS": "400",
+        "SUMMARIZER_FACTS_MAX_NEW_TOKENS": "400",
+    }
+    with start_server(env, ready_s=120) as (proc, url):
+        body = {"articles": ferry, "options": {"max_words": 100}}
+        t = time.perf_counter()
+        assert httpx.post(f"{url}/v1/summarize", json=body, timeout=60).status_code == 200
+        alone = time.perf_counter() - t
+        answer: list[httpx.Response] = []
+        worker = threading.Thread(
+            target=lambda: answer.append(httpx.post(f"{url}/v1/summarize", json=body, timeout=60))
+        )
+        worker.start()
+        time.sleep(min(0.3, alone / 3))  # the request is being generated
+        proc.send_signal(signal.SIGTERM)
+        stopped = time.perf_counter()
+        time.sleep(0.1)
+        with pytest.raises(httpx.TransportError):  # no longer accepting
+            httpx.get(f"{url}/healthz", timeout=2)
+        worker.join(60)
+        assert answer and answer[0].status_code == 200 and answer[0].json()["summary"]
+        assert proc.wait(timeout=15) in (0, -signal.SIGTERM)
+        assert time.perf_counter() - stopped < 10
+        log = proc.stdout.read() if proc.stdout else ""
+        assert "Traceback" not in log

@@ -2,6 +2,9 @@
 
 - "rouge-score": Google's package (rouge1/2/L/Lsum), what recent papers and HF `evaluate` report;
 - "1.5.5": the official perl's numbers, reproduced exactly (`perl155`), what DUC/TAC papers report.
+
+Either can read text in any script with `tokenizer="unicode"` (`unicode`); the default tokenizers
+are the conventions' own, which keep ASCII letters and digits only.
 """
 
 from __future__ import annotations
@@ -9,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import Literal, Protocol
+
+from eval.rouge.unicode import Tokenizer
 
 Convention = Literal["rouge-score", "1.5.5"]
 
@@ -31,17 +36,22 @@ def build_scorer(
     stem: bool = True,
     jackknife: bool = False,
     wordnet_order: Sequence[str] | None = None,
+    tokenizer: Tokenizer = "default",
 ) -> Scorer:
     """The scorer of a convention; `options` are the perl's (1.5.5), `stem` is rouge-score's."""
     if convention == "1.5.5":
         from eval.rouge.perl155 import Rouge155, Rouge155Options
 
-        return Rouge155(Rouge155Options.parse(options, jackknife=jackknife, wordnet_order=wordnet_order))
+        return Rouge155(
+            Rouge155Options.parse(
+                options, jackknife=jackknife, wordnet_order=wordnet_order, tokenizer=tokenizer
+            )
+        )
     if options:
         raise ValueError("--rouge-options are perl options: they apply to --rouge 1.5.5 only")
     from eval.rouge.google import GoogleRouge
 
-    return GoogleRouge(stem=stem)
+    return GoogleRouge(stem=stem, tokenizer=tokenizer)
 
 
 def content_scorer(scorer: Scorer) -> Scorer:
@@ -64,5 +74,5 @@ def content_scorer(scorer: Scorer) -> Scorer:
             )
         )
     if isinstance(scorer, GoogleRouge):
-        return GoogleRouge(stem=scorer.stem, rouge_types=("rouge1", "rouge2"))
+        return GoogleRouge(stem=scorer.stem, rouge_types=("rouge1", "rouge2"), tokenizer=scorer.tokenizer)
     raise TypeError(f"unknown scorer {type(scorer).__name__}")

@@ -15,6 +15,10 @@ Reproduced behaviour (each one changes scores):
 
 Jackknifing (DUC's way of scoring N references comparably with humans) is offered on top: the
 scores against each leave-one-out subset of the references, averaged.
+
+Also on top, not the perl's: `tokenizer="unicode"` (`eval.rouge.unicode`) reads the text as Unicode
+instead of bytes, so text in any script has tokens; `-l` then counts each CJK character as a word,
+and `-b` (the perl's bytes) is refused.
 """
 
 from __future__ import annotations
@@ -27,8 +31,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from eval.rouge import unicode
 from eval.rouge.lcs import lcs_positions
 from eval.rouge.porter import MorphStemmer
+from eval.rouge.unicode import Tokenizer
 
 NON_TOKEN = re.compile(r"[^A-Za-z0-9\-]")
 KEEP = re.compile(r"^[a-z0-9$]")
@@ -59,15 +65,24 @@ class Rouge155Options:
     jackknife: bool = False  # not a perl option: leave-one-out averaging over references
     # Not a perl option either: which WordNet file wins on shared keys (see EXCEPTION_FILES).
     wordnet_order: tuple[str, ...] = ("adj", "adv", "noun", "verb")
+    tokenizer: Tokenizer = "default"  # not a perl option: "unicode" reads text in any script
     raw: str = field(default="", compare=False)
 
     @classmethod
     def parse(
-        cls, text: str, jackknife: bool = False, wordnet_order: Sequence[str] | None = None
+        cls,
+        text: str,
+        jackknife: bool = False,
+        wordnet_order: Sequence[str] | None = None,
+        tokenizer: Tokenizer = "default",
     ) -> Rouge155Options:
         """Options as given to the perl, e.g. "-n 4 -m -a -l 100 -x"."""
         args = shlex.split(text)
-        values: dict[str, object] = {"raw": text, "jackknife": jackknife}
+        if tokenizer not in unicode.TOKENIZERS:
+            raise RougeOptionError(
+                f"unknown tokenizer {tokenizer!r} (choose from {', '.join(unicode.TOKENIZERS)})"
+            )
+        values: dict[str, object] = {"raw": text, "jackknife": jackknife, "tokenizer": tokenizer}
         if wordnet_order is not None:
             if sorted(wordnet_order) != sorted(WORDNET_FILES):
                 raise RougeOptionError(f"the WordNet order names each of {', '.join(WORDNET_FILES)} once")
@@ -92,6 +107,9 @@ class Rouge155Options:
             i += 1
         if values.get("length_limit") and values.get("byte_limit"):
             raise RougeOptionError("length limit in words (-l) or bytes (-b), not both")
+        if tokenizer == "unicode" and values.get("byte_limit"):
+            # -b counts the perl's bytes, which the unicode tokenizer does not read.
+            raise RougeOptionError("-b (bytes) does not apply to the unicode tokenizer; give -l (words)")
         return cls(**values)  # type: ignore[arg-type]
 
     @staticmethod
@@ -289,6 +307,7 @@ class Rouge155:
             "convention": self.convention,
             "options": self.options.raw,
             "jackknife": self.options.jackknife,
+            "tokenizer": self.options.tokenizer,
         }
 
     @property
@@ -316,12 +335,25 @@ class Rouge155:
             hit = self._references[text] = self._prepare(text)
         return hit
 
+    def _unicode_tokens(self, text: str | None) -> list[str]:
+        if text is None:
+            return []
+        words = [t for t in unicode.tokens(text) if t not in self._stopwords]
+        return unicode.stem_ascii(words, self._stemmer.stem if self._stemmer else None)
+
     def _prepare(self, text: str) -> _Prepared:
         o = self.options
+        if o.tokenizer == "unicode":
+            # Text, not bytes; CJK characters spaced so that -l counts each as a word.
+            spaced = [unicode.space_cjk(line) for line in text.split("\n") if line]
+            units: list[list[str]] = []
+            if o.rouge_l or o.wlcs_weight is not None:
+                units = [self._unicode_tokens(u) for u in _truncate_units(spaced, o.length_limit, 0)]
+            return _Prepared(self._unicode_tokens(_truncate_joined(spaced, o.length_limit, 0)), units)
         lines = spl_lines(text)
         joined = _truncate_joined(lines, o.length_limit, o.byte_limit)
         tokens = self._tokens(_clean(joined) if joined is not None else None)
-        units: list[list[str]] = []
+        units = []
         if o.rouge_l or o.wlcs_weight is not None:
             units = [self._tokens(_clean(u)) for u in _truncate_units(lines, o.length_limit, o.byte_limit)]
         return _Prepared(tokens=tokens, units=units)

@@ -131,6 +131,9 @@ class InputError(ValueError):
 class Engine(ABC):
     name: EngineName
     model_id: str | None = None
+    # Whether a batch costs less than its requests one by one (a model's batched generate() does;
+    # the embedded engine's loop does not): an idle runner only waits for company when it does.
+    batch_gain: bool = False
 
     def load(self) -> None:
         """Load weights and anything slow. Called once, before `warmup`."""

@@ -20,6 +20,7 @@ from typing import Any, cast
 
 import torch
 from transformers import AutoModelForSeq2SeqLM, AutoTokenizer, StoppingCriteria, StoppingCriteriaList
+from transformers.modeling_outputs import BaseModelOutput
 
 from service.engines.base import (
     Cluster,
@@ -42,6 +43,8 @@ log = logging.getLogger(__name__)
 
 # Input limits of model families whose tokenizers don't state one (e.g. 1e30 in old configs).
 FALLBACK_MAX_INPUT = 512
+# Input tokens the encoder runs at once on CPU (see Seq2SeqEngine._encode).
+CPU_ENCODER_TOKENS = 2048
 # Tokens per English word for T5/BART vocabularies, with headroom: sizes max_new_tokens.
 TOKENS_PER_WORD = 1.6
 
@@ -119,6 +122,7 @@ class _Abandoned(StoppingCriteria):
 
 class Seq2SeqEngine(Engine):
     name = "seq2seq"
+    batch_gain = True
 
     def __init__(self, settings: Settings) -> None:
         if not settings.model:
@@ -270,6 +274,22 @@ class Seq2SeqEngine(Engine):
             chunks.append(chunk)
         return chunks
 
+    def _encode(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> BaseModelOutput:
+        """The encoder's output for a chunk, run in slices on CPU.
+
+        Decoding gains from every row batched together, the encoder does not: on CPU its cost per
+        row grows with the batch (measured on 2 cores, flan-t5-base shape, 512 tokens: 540 ms a row
+        up to 4 rows, 660 ms at 32), so it runs a few rows at a time and decoding gets them all.
+        """
+        rows = input_ids.shape[0]
+        step = rows if self.device != "cpu" else max(1, CPU_ENCODER_TOKENS // max(1, input_ids.shape[1]))
+        encoder = self._model.get_encoder()
+        states = [
+            encoder(input_ids=input_ids[i : i + step], attention_mask=attention_mask[i : i + step])[0]
+            for i in range(0, rows, step)
+        ]
+        return BaseModelOutput(last_hidden_state=torch.cat(states) if len(states) > 1 else states[0])
+
     def _generate_chunk(
         self,
         prompts: list[str],
@@ -284,8 +304,10 @@ class Seq2SeqEngine(Engine):
             max_length=self.max_input_tokens,
         ).to(self.device)
         with torch.inference_mode():
+            encoded = self._encode(enc["input_ids"], enc["attention_mask"])
             out = self._model.generate(
                 **enc,
+                encoder_outputs=encoded,
                 do_sample=False,
                 num_beams=gen.num_beams,
                 min_new_tokens=gen.min_new_tokens,
