@@ -156,3 +156,20 @@ def test_input_selection_strategies_respect_the_budget(
     assert result.input.truncated and len(result.input.articles) == 3
     # Each article is accounted for: it went in (in part), or it is reported as left out.
     assert all(a.used <= a.total and a.included == (a.used > 0) for a in result.input.articles)
+
+
+def test_int8_quantization_is_opt_in_and_serves(
+    tiny_models: dict[str, Path], ferry: list[dict[str, Any]]
+) -> None:
+    plain = Seq2SeqEngine(Settings(model=str(tiny_models["t5"]), summary_max_new_tokens=16))
+    plain.load()
+    from torch.ao.nn.quantized.dynamic import Linear as QuantizedLinear
+
+    assert not any(isinstance(m, QuantizedLinear) for m in plain._model.modules())
+    e = Seq2SeqEngine(Settings(model=str(tiny_models["t5"]), summary_max_new_tokens=16, quantize="int8"))
+    e.load()
+    assert any(isinstance(m, QuantizedLinear) for m in e._model.modules())
+    (result,) = e.summarize([to_cluster(ferry)])
+    assert result.summary and result.generated_tokens > 0
+    with pytest.raises(ValueError, match="CPU-only"):
+        Seq2SeqEngine(Settings(model=str(tiny_models["t5"]), quantize="int8", device="cuda")).load()
