@@ -1,5 +1,6 @@
 """`python -m service` as a user runs it: a real server process on a free port."""
 
+import asyncio
 import os
 import signal
 import socket
@@ -7,6 +8,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -127,3 +129,23 @@ def test_sigterm_finishes_the_request_in_flight(
         assert time.perf_counter() - stopped < 10
         log = proc.stdout.read() if proc.stdout else ""
         assert "Traceback" not in log
+
+
+def test_a_burst_gets_answers_not_connection_errors(ferry: list[dict[str, Any]]) -> None:
+    """300 requests at once against a queue of 4: each one a 200 or a 429 with Retry-After."""
+    env = {**os.environ, "SUMMARIZER_MAX_QUEUE": "4"}
+    env.pop("SUMMARIZER_MODEL", None)
+
+    async def burst(url: str) -> list[httpx.Response]:
+        limits = httpx.Limits(max_connections=300, max_keepalive_connections=0)
+        async with httpx.AsyncClient(timeout=60, limits=limits) as client:
+            return await asyncio.gather(
+                *(client.post(f"{url}/v1/summarize", json={"articles": ferry}) for _ in range(300))
+            )
+
+    with start_server(env) as (_, url):
+        answers = asyncio.run(burst(url))  # a connection error would raise here
+        statuses = Counter(r.status_code for r in answers)
+        assert set(statuses) <= {200, 429} and statuses[200] > 0 and statuses[429] > 0, statuses
+        assert all(r.headers["retry-after"] == "1" for r in answers if r.status_code == 429)
+        assert httpx.post(f"{url}/v1/summarize", json={"articles": ferry}, timeout=30).status_code == 200
