@@ -130,6 +130,7 @@ def _server(name: str, model: Path, args: argparse.Namespace) -> Iterator[Server
         )
         if args.quantize:
             env["SUMMARIZER_QUANTIZE"] = args.quantize
+        env["SUMMARIZER_DTYPE"] = args.dtype
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env)
     url = f"http://127.0.0.1:{port}"
     try:
@@ -273,6 +274,7 @@ def profile(model: Path, data: Path | None, args: argparse.Namespace, sizes: Seq
         facts_min_new_tokens=args.facts_tokens,
         facts_max_new_tokens=args.facts_tokens,
         quantize=args.quantize or "none",
+        dtype=args.dtype,
     )
     engine = Seq2SeqEngine(settings)
     engine.load()
@@ -327,6 +329,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--batch-max-size", type=int, default=16)
     parser.add_argument("--quantize", choices=["int8"], help="the services' SUMMARIZER_QUANTIZE")
     parser.add_argument(
+        "--dtype", choices=["float32", "bfloat16"], default="float32", help="the services' SUMMARIZER_DTYPE"
+    )
+    parser.add_argument(
         "--profile",
         type=int,
         nargs="*",
@@ -355,7 +360,8 @@ def main(argv: list[str] | None = None) -> int:
                     run_one(s, bodies, n, per_client)
         sys.stdout.write(
             f"\n{args.model.name}: {args.max_input_tokens}-token inputs, {args.summary_tokens}+"
-            f"{args.facts_tokens} new tokens (summary+facts), {args.num_beams} beam(s), "
+            f"{args.facts_tokens} new tokens (summary+facts), {args.num_beams} beam(s), {args.dtype}"
+            f"{', int8' if args.quantize else ''}, "
             f"{os.cpu_count()} CPUs, {args.rounds} round(s)\n\n"
         )
         sys.stdout.write(report(servers, args.clients))

@@ -49,6 +49,10 @@ class Settings(BaseSettings):
     torch_threads: int | None = Field(
         None, ge=1, description="CPU threads for torch (default: the cores this process may use)."
     )
+    dtype: Literal["float32", "bfloat16", "float16"] = Field(
+        "float32",
+        description="Model weights and compute: bfloat16 halves memory and is faster where supported.",
+    )
     quantize: Literal["none", "int8"] = Field(
         "none", description="int8: dynamic int8 quantization of the model's linear layers (CPU only)."
     )
@@ -106,6 +110,10 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _check(self) -> Settings:
+        if self.quantize == "int8" and self.dtype != "float32":
+            raise ValueError(
+                "SUMMARIZER_QUANTIZE=int8 quantizes float32 weights: leave SUMMARIZER_DTYPE at float32"
+            )
         if self.engine == "seq2seq" and not self.model:
             raise ValueError("SUMMARIZER_ENGINE=seq2seq needs SUMMARIZER_MODEL (a hub id or directory)")
         for task in ("summary", "facts"):

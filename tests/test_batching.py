@@ -51,12 +51,21 @@ def same_output(a: Result, b: Result) -> bool:
     )
 
 
-@pytest.fixture(scope="module", params=[("t5", 1), ("t5", 3), ("bart", 1), ("bart", 3)], ids=str)
+@pytest.fixture(
+    scope="module",
+    params=[("t5", 1, "float32"), ("t5", 3, "float32"), ("bart", 1, "float32"), ("bart", 3, "float32")]
+    + [("t5", 1, "bfloat16"), ("bart", 3, "bfloat16")],
+    ids=str,
+)
 def engine(request: pytest.FixtureRequest, tiny_models: dict[str, Path]) -> Seq2SeqEngine:
-    kind, beams = request.param
+    kind, beams, dtype = request.param
     e = Seq2SeqEngine(
         Settings(
-            model=str(tiny_models[kind]), num_beams=beams, summary_max_new_tokens=40, facts_max_new_tokens=48
+            model=str(tiny_models[kind]),
+            num_beams=beams,
+            dtype=dtype,
+            summary_max_new_tokens=40,
+            facts_max_new_tokens=48,
         )
     )
     e.load()

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import torch
 
 from service.engines.base import run_batch
 from service.engines.seq2seq import Seq2SeqEngine
@@ -173,3 +174,13 @@ def test_int8_quantization_is_opt_in_and_serves(
     assert result.summary and result.generated_tokens > 0
     with pytest.raises(ValueError, match="CPU-only"):
         Seq2SeqEngine(Settings(model=str(tiny_models["t5"]), quantize="int8", device="cuda")).load()
+
+
+def test_bfloat16_is_opt_in_and_float16_needs_a_gpu(tiny_models: dict[str, Path]) -> None:
+    e = Seq2SeqEngine(Settings(model=str(tiny_models["bart"]), dtype="bfloat16"))
+    e.load()
+    assert {p.dtype for p in e._model.parameters()} == {torch.bfloat16}
+    with pytest.raises(ValueError, match="needs a GPU"):
+        Seq2SeqEngine(Settings(model=str(tiny_models["t5"]), dtype="float16", device="cpu")).load()
+    with pytest.raises(ValueError, match="leave SUMMARIZER_DTYPE at float32"):
+        Settings(model=str(tiny_models["t5"]), dtype="bfloat16", quantize="int8")

@@ -146,9 +146,11 @@ class Seq2SeqEngine(Engine):
         )
         if s.quantize == "int8" and self.device != "cpu":
             raise ValueError("SUMMARIZER_QUANTIZE=int8 is CPU-only (dynamic quantization)")
+        if s.dtype == "float16" and self.device == "cpu":
+            raise ValueError("SUMMARIZER_DTYPE=float16 needs a GPU; on CPU use bfloat16")
         log.info("loading %s on %s", self.model_id, self.device)
         self._tokenizer = AutoTokenizer.from_pretrained(self.model_id)
-        model = AutoModelForSeq2SeqLM.from_pretrained(self.model_id)
+        model = AutoModelForSeq2SeqLM.from_pretrained(self.model_id, dtype=getattr(torch, s.dtype))
         self._model = model.to(self.device).eval()
         if s.quantize == "int8":
             self._model = quantize_int8(self._model)
