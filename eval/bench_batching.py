@@ -21,7 +21,6 @@ import argparse
 import asyncio
 import logging
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -35,6 +34,7 @@ import httpx
 
 from eval.bench_checkpoint import build as build_checkpoint
 from eval.data import load_examples
+from eval.local_server import launch, status_kib
 
 log = logging.getLogger(__name__)
 
@@ -84,22 +84,11 @@ class Server:
         return True
 
     def peak_rss_mb(self) -> float:
-        for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-        return float("nan")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
+        return status_kib(self.proc.pid, "VmHWM") / 1024
 
 
 @contextmanager
 def _server(name: str, model: Path, args: argparse.Namespace) -> Iterator[Server]:
-    port = _free_port()
     env = {**os.environ, "TOKENIZERS_PARALLELISM": "false"}
     if name == "plain":
         cmd = [
@@ -107,7 +96,6 @@ def _server(name: str, model: Path, args: argparse.Namespace) -> Iterator[Server
             "-m",
             "eval.bench_plain_app",
             f"--model={model}",
-            f"--port={port}",
             f"--max-input-tokens={args.max_input_tokens}",
             f"--num-beams={args.num_beams}",
             f"--summary-min-new-tokens={args.summary_tokens}",
@@ -116,7 +104,7 @@ def _server(name: str, model: Path, args: argparse.Namespace) -> Iterator[Server
             f"--facts-max-new-tokens={args.facts_tokens}",
         ]
     else:
-        cmd = [sys.executable, "-m", "service", f"--port={port}", f"--model={model}", "--log-level=warning"]
+        cmd = [sys.executable, "-m", "service", f"--model={model}", "--log-level=warning"]
         env.update(
             SUMMARIZER_MAX_INPUT_TOKENS=str(args.max_input_tokens),
             SUMMARIZER_NUM_BEAMS=str(args.num_beams),
@@ -131,28 +119,9 @@ def _server(name: str, model: Path, args: argparse.Namespace) -> Iterator[Server
         if args.quantize:
             env["SUMMARIZER_QUANTIZE"] = args.quantize
         env["SUMMARIZER_DTYPE"] = args.dtype
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 600
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"{name} server exited with {proc.returncode}")
-            try:
-                if httpx.get(f"{url}/readyz", timeout=5).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"{name} server not ready after 600 s")
-            time.sleep(0.5)
+    # Loading a 248M-parameter checkpoint on a busy machine can take minutes.
+    with launch(cmd, env, cwd=ROOT, stdout=None, timeout_s=600) as (url, proc):
         yield Server(name, url, proc)
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 def _bodies(data: Path | None, max_words: int, num_facts: int) -> list[dict[str, object]]:

@@ -20,20 +20,19 @@ import json
 import logging
 import os
 import random
-import signal
-import socket
 import statistics
 import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 import httpx
+
+from eval.local_server import launch, status_kib, wait_ready
 
 log = logging.getLogger(__name__)
 
@@ -75,14 +74,6 @@ class Figures:
         )
 
 
-def rss_kib(pid: int) -> int:
-    """Resident memory of a process, from /proc (Linux)."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1])
-    raise RuntimeError(f"no VmRSS in /proc/{pid}/status")
-
-
 def load_fixtures(folder: Path) -> list[list[dict[str, Any]]]:
     """The article clusters of the fixture files (`{"articles": [{"text", ...}]}`)."""
     clusters = []
@@ -119,61 +110,8 @@ def make_request(clusters: list[list[dict[str, Any]]], rng: random.Random) -> di
     }
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
-def wait_ready(url: str, timeout_s: float, alive: Any = lambda: True) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if not alive():
-            raise RuntimeError("the service exited before it was ready")
-        try:
-            if httpx.get(f"{url}/readyz", timeout=2).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)
-    raise RuntimeError(f"{url} not ready after {timeout_s:.0f} s")
-
-
-@contextmanager
-def start_service(log_path: Path | None = None, timeout_s: float = 120.0) -> Iterator[tuple[str, int]]:
-    """`python -m service` on a free port; yields (url, pid); SIGTERM (then SIGKILL) at the end."""
-    port = _free_port()
-    env = {**os.environ, "TOKENIZERS_PARALLELISM": "false"}
-    cmd = [
-        sys.executable,
-        "-m",
-        "service",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--log-level",
-        "warning",
-    ]
-    sink = log_path.open("wb") if log_path else subprocess.DEVNULL
-    proc = subprocess.Popen(cmd, env=env, stdout=sink, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_ready(url, timeout_s, alive=lambda: proc.poll() is None)
-        log.info("service ready at %s (pid %d)", url, proc.pid)
-        yield url, proc.pid
-    finally:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                proc.wait(30)
-            except subprocess.TimeoutExpired:
-                log.warning("service did not stop within 30 s of SIGTERM; killing it")
-                proc.kill()
-                proc.wait()
-        if log_path and hasattr(sink, "close"):
-            sink.close()
+def rss_kib(pid: int) -> int:
+    return status_kib(pid, "VmRSS")
 
 
 async def soak(
@@ -283,11 +221,17 @@ def main(argv: list[str] | None = None) -> int:
         )
 
     if args.url:
-        wait_ready(args.url.rstrip("/"), 60)
+        if not wait_ready(args.url.rstrip("/"), 60):
+            raise SystemExit(f"error: {args.url} is not ready")
         figures = run(args.url.rstrip("/"), args.pid)
     else:
-        with start_service(args.server_log) as (url, pid):
-            figures = run(url, pid)
+        command = [sys.executable, "-m", "service", "--host", "127.0.0.1", "--log-level", "warning"]
+        env = {**os.environ, "TOKENIZERS_PARALLELISM": "false"}
+        with ExitStack() as stack:
+            sink = stack.enter_context(args.server_log.open("wb")) if args.server_log else subprocess.DEVNULL
+            url, proc = stack.enter_context(launch(command, env, stdout=sink))
+            log.info("service ready at %s (pid %d)", url, proc.pid)
+            figures = run(url, proc.pid)
     sys.stdout.write(figures.render())
     if args.json:
         args.json.write_text(json.dumps(asdict(figures), indent=2) + "\n")

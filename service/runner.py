@@ -83,7 +83,7 @@ class EngineRunner:
             raise RuntimeError("EngineRunner.run called from another event loop than the app's")
         if self.depth >= self.max_queue:
             raise Overloaded(f"{self.depth} requests are already waiting; retry shortly")
-        job = Job(cluster, asyncio.get_running_loop().create_future(), time.perf_counter())
+        job = Job(cluster, self._loop.create_future(), time.perf_counter())
         self._waiting.append(job)
         self._wakeup.set()
         waiters: set[asyncio.Future[Any]] = {job.future}
@@ -130,9 +130,7 @@ class EngineRunner:
             outcomes: list[Result | BaseException]
             try:
                 outcomes = await loop.run_in_executor(self._executor, self._work, batch)
-            except asyncio.CancelledError:
-                raise
-            except BaseException as exc:  # the loop must outlive any batch, or later requests hang
+            except Exception as exc:  # the loop must outlive any batch, or later requests hang
                 log.exception("engine batch of %d failed outside the engine", len(batch))
                 outcomes = [exc] * len(batch)
             finally:

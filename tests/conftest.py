@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from fastapi.testclient import TestClient
 
@@ -46,19 +45,6 @@ def to_cluster(articles: list[dict[str, Any]], max_words: int = 60, num_facts: i
 @pytest.fixture(scope="session")
 def ferry() -> list[dict[str, Any]]:
     return load_cluster()
-
-
-def wait_http_ready(url: str, timeout: float = 60.0, alive: Callable[[], bool] = lambda: True) -> bool:
-    """Poll a real server's /readyz until 200; False on timeout or once `alive()` says it died."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline and alive():
-        try:
-            if httpx.get(f"{url}/readyz", timeout=2).status_code == 200:
-                return True
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)
-    return False
 
 
 def wait_ready(client: TestClient, timeout: float = 60.0) -> None:

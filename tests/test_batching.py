@@ -7,7 +7,6 @@ noise, but noise that must be identical whether a request ran alone or beside ot
 from __future__ import annotations
 
 import asyncio
-import socket
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -19,6 +18,7 @@ import httpx
 import pytest
 import uvicorn
 
+from eval.local_server import free_port, wait_ready
 from service.app import create_app
 from service.engines.base import Cluster, InputError, Result
 from service.engines.embedded import EmbeddedEngine
@@ -26,7 +26,7 @@ from service.engines.seq2seq import Seq2SeqEngine
 from service.errors import ClientClosed, DeadlineExceeded
 from service.runner import EngineRunner
 from service.settings import Settings
-from tests.conftest import load_cluster, to_cluster, wait_http_ready
+from tests.conftest import load_cluster, to_cluster
 
 
 def mixed_clusters() -> list[Cluster]:
@@ -275,15 +275,13 @@ class StopAwareEngine(EmbeddedEngine):
 
 @contextmanager
 def real_server(settings: Settings, engine: EmbeddedEngine) -> Iterator[str]:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     server = uvicorn.Server(uvicorn.Config(create_app(settings, engine), port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     url = f"http://127.0.0.1:{port}"
     try:
-        assert wait_http_ready(url, 30)
+        assert wait_ready(url, 30)
         yield url
     finally:
         server.should_exit = True

@@ -23,8 +23,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.conftest import wait_http_ready
-from tests.test_server import free_port
+from eval.local_server import free_port, wait_ready
 
 pytestmark = pytest.mark.docker
 
@@ -197,7 +196,7 @@ def _wait_ready(docker: str, name: str, url: str) -> None:
         except httpx.TransportError:
             return True  # not listening yet
 
-    if wait_http_ready(url, 120, alive=engine_not_failed):
+    if wait_ready(url, 120, alive=engine_not_failed):
         return
     logs = _run(docker, "logs", name, check=False)
     lines = [line for line in (logs.stdout + logs.stderr).splitlines() if "GET /" not in line]

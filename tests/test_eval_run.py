@@ -10,10 +10,10 @@ import pytest
 import uvicorn
 
 from eval.__main__ import main
+from eval.local_server import free_port, wait_ready
 from service.app import create_app
 from service.settings import Settings
-from tests.conftest import SHARED, wait_http_ready
-from tests.test_server import free_port
+from tests.conftest import SHARED
 
 REFERENCES = [
     [
@@ -146,7 +146,7 @@ def live_service() -> Iterator[str]:
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     url = f"http://127.0.0.1:{port}"
-    assert wait_http_ready(url, 30)
+    assert wait_ready(url, 30)
     yield url
     server.should_exit = True
     thread.join(10)

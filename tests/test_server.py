@@ -3,7 +3,6 @@
 import asyncio
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -17,16 +16,9 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.conftest import wait_http_ready
+from eval.local_server import free_port, wait_ready
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
 
 
 @contextmanager
@@ -43,7 +35,7 @@ def start_server(env: dict[str, str], ready_s: float = 60) -> Iterator[tuple[sub
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        if not wait_http_ready(url, ready_s, alive=lambda: proc.poll() is None):
+        if not wait_ready(url, ready_s, alive=lambda: proc.poll() is None):
             log = proc.stdout.read() if proc.poll() is not None and proc.stdout else ""
             pytest.fail(f"server did not become ready: {log}")
         yield proc, url

@@ -54,6 +54,7 @@ class _Row:
     """One generation: a rendered prompt, how to decode it, and whether anyone still wants it."""
 
     prompt: str
+    tokens: int  # the prompt's length in tokens, special tokens included
     gen: GenerationSettings
     stop: threading.Event | None
 
@@ -64,6 +65,7 @@ class _Prepared:
     salience: Salience
     packed: list[PackedArticle]
     prompts: dict[Task, str]
+    tokens: dict[Task, int]
 
 
 def model_input_limit(tokenizer: Any, config: Any) -> int:
@@ -225,9 +227,10 @@ class Seq2SeqEngine(Engine):
         for _ in range(4):
             packed = pack(sentences, texts, budget, self._count, self._cut_after, strategy, salience)
             prompts = {t: self._render(t, cluster, [p.text for p in packed]) for t in tasks}
-            excess = max(self._prompt_tokens(p) for p in prompts.values()) - self.max_input_tokens
+            tokens = {t: self._prompt_tokens(p) for t, p in prompts.items()}
+            excess = max(tokens.values()) - self.max_input_tokens
             if excess <= 0:
-                return _Prepared(sentences=sentences, salience=salience, packed=packed, prompts=prompts)
+                return _Prepared(sentences, salience, packed, prompts, tokens)
             budget -= excess  # tokenization was not additive: pack again with less
         raise EngineError(f"could not fit the prompt into {self.max_input_tokens} tokens")
 
@@ -248,7 +251,7 @@ class Seq2SeqEngine(Engine):
         input tokens: similar lengths share a chunk, so little compute goes to padding. A row's
         output does not depend on its batch-mates.
         """
-        lengths = self._count([r.prompt for r in rows])
+        lengths = [r.tokens for r in rows]
         texts = [""] * len(rows)
         counts = [0] * len(rows)
         for chunk in self._chunks(lengths, [r.gen for r in rows]):
@@ -269,7 +272,7 @@ class Seq2SeqEngine(Engine):
         for rows in groups.values():
             chunk: list[int] = []
             for i in sorted(rows, key=lambda i: lengths[i]):
-                longest = min(lengths[i] + 1, self.max_input_tokens)  # + the end-of-sequence token
+                longest = min(lengths[i], self.max_input_tokens)
                 if chunk and (len(chunk) + 1) * longest > cap:
                     chunks.append(chunk)
                     chunk = []
@@ -339,9 +342,10 @@ class Seq2SeqEngine(Engine):
         stops: list[threading.Event | None] = list(stop) if stop is not None else [None] * len(clusters)
         rows: list[_Row] = []
         for c, p, e in zip(clusters, prepared, stops, strict=True):
-            rows.append(_Row(p.prompts["summary"], self._decoding("summary", c.options.max_words), e))
+            summary = self._decoding("summary", c.options.max_words)
+            rows.append(_Row(p.prompts["summary"], p.tokens["summary"], summary, e))
             if "facts" in p.prompts:
-                rows.append(_Row(p.prompts["facts"], self._decoding("facts"), e))
+                rows.append(_Row(p.prompts["facts"], p.tokens["facts"], self._decoding("facts"), e))
         # Both tasks of every request in one call: rows with the same settings share batches.
         outputs, counts = self._generate(rows)
         t2 = time.perf_counter()
