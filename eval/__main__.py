@@ -136,7 +136,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     try:
         results = Evaluation(config).run()
-    except (DataError, RunError, RougeOptionError, FileNotFoundError, ValueError) as exc:
+    except (DataError, RunError, RougeOptionError, FileNotFoundError, FileExistsError, ValueError) as exc:
         sys.stderr.write(f"error: {exc}\n")
         return 2
     out = sys.stdout

@@ -1,4 +1,8 @@
-"""The system under test: an engine in-process, or a running service reached over HTTP."""
+"""The system under test: an engine in-process, or a running service reached over HTTP.
+
+The harness's one adapter to the service: the only module of `eval` that imports it (its
+settings, engine factory and data types), so the rest of the harness measures from outside.
+"""
 
 from __future__ import annotations
 
@@ -7,13 +11,13 @@ import logging
 import time
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 import httpx
 
 from eval.data import Example
+from service.domain import Article, Cluster, Options, Result
 from service.engines import build_engine
-from service.engines.base import Article, Cluster, Options, Result
 from service.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -86,6 +90,11 @@ class EngineSystem:
                     model=result.model,
                 ),
             )
+
+
+def engine_system(engine: Literal["embedded", "seq2seq"], model: str | None = None) -> EngineSystem:
+    """An engine of the service in this process; the rest of its settings from SUMMARIZER_*."""
+    return EngineSystem(Settings(engine=engine, model=model))
 
 
 class RemoteSystem:

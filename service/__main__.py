@@ -10,7 +10,7 @@ import sys
 import uvicorn
 from pydantic import ValidationError
 
-from service.requestid import RequestIdFilter
+from service.api.requestid import RequestIdFilter
 from service.settings import Settings
 
 
@@ -49,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=settings.log_level.upper(), handlers=[handler])
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
-    from service.app import create_app
+    from service.api.app import create_app
 
     uvicorn.run(
         create_app(settings),

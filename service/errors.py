@@ -1,26 +1,16 @@
-"""The one error map: domain errors to HTTP statuses, all answered in the `ErrorResponse` shape.
+"""The service's errors, in plain Python: each declares its HTTP status and error code once.
 
-Unknown errors are logged with their traceback and answered with a generic 500: exception text
-never reaches a client.
+Lower layers raise these without knowing about HTTP; `service.api.http_errors` answers them. An
+error that is not a `ServiceError` (or an `EngineError`) is a fault of the server: it is logged
+with its traceback and answered with a generic 500, so exception text never reaches a client.
 """
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Mapping
-
-from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
-from starlette.exceptions import HTTPException as StarletteHTTPException
-
-from service.engines.base import InputError
-from service.schemas import ErrorBody, ErrorResponse
-
-log = logging.getLogger(__name__)
-
 
 class ServiceError(Exception):
+    """An error with a meaning for the client: `status` and `code` are what it is answered with."""
+
     status = 500
     code = "internal_error"
 
@@ -29,12 +19,20 @@ class ServiceError(Exception):
         self.message = message
 
 
-class InvalidInput(ServiceError):
-    status, code = 422, "invalid_request"
+class BadRequest(ServiceError):
+    status, code = 400, "bad_request"
 
 
 class Unauthorized(ServiceError):
     status, code = 401, "unauthorized"
+
+
+class NotFound(ServiceError):
+    status, code = 404, "not_found"
+
+
+class MethodNotAllowed(ServiceError):
+    status, code = 405, "method_not_allowed"
 
 
 class PayloadTooLarge(ServiceError):
@@ -45,16 +43,14 @@ class UnsupportedMediaType(ServiceError):
     status, code = 415, "unsupported_media_type"
 
 
+class InvalidInput(ServiceError, ValueError):
+    """Well-formed input that cannot be used: the request's fault (e.g. articles with no sentences)."""
+
+    status, code = 422, "invalid_request"
+
+
 class Overloaded(ServiceError):
     status, code = 429, "overloaded"
-
-
-class NotReady(ServiceError):
-    status, code = 503, "not_ready"
-
-
-class DeadlineExceeded(ServiceError):
-    status, code = 504, "deadline_exceeded"
 
 
 class ClientClosed(ServiceError):
@@ -63,64 +59,34 @@ class ClientClosed(ServiceError):
     status, code = 499, "client_closed_request"
 
 
-HTTP_CODES = {
-    400: "bad_request",
-    401: "unauthorized",
-    404: "not_found",
-    405: "method_not_allowed",
-    413: "payload_too_large",
-    415: "unsupported_media_type",
-    422: "invalid_request",
-    429: "overloaded",
-    503: "not_ready",
-}
+class NotReady(ServiceError):
+    status, code = 503, "not_ready"
 
 
-def error_response(
-    status: int,
-    code: str,
-    message: str,
-    details: list[dict[str, str]] | None = None,
-    headers: Mapping[str, str] | None = None,
-) -> JSONResponse:
-    body = ErrorResponse(error=ErrorBody(code=code, message=message, details=details))
-    return JSONResponse(body.model_dump(exclude_none=True), status_code=status, headers=headers)
+class EngineFailed(NotReady):
+    """The engine failed to load: the process is alive but will never be ready."""
+
+    code = "engine_failed"
 
 
-async def _service_error(_: Request, exc: ServiceError) -> JSONResponse:
-    headers = {"Retry-After": "1"} if exc.status in (429, 503) else None
-    if exc.status == 401:
-        headers = {"WWW-Authenticate": "Bearer"}
-    return error_response(exc.status, exc.code, exc.message, headers=headers)
+class DeadlineExceeded(ServiceError):
+    status, code = 504, "deadline_exceeded"
 
 
-async def _validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
-    # Location and message only: echoing the offending input could return megabytes of text.
-    details = [
-        {"loc": ".".join(str(p) for p in err.get("loc", ())), "msg": str(err.get("msg", ""))}
-        for err in exc.errors()[:20]
-    ]
-    return error_response(422, "invalid_request", "the request body is invalid", details)
+class EngineError(RuntimeError):
+    """The engine broke its contract or failed on valid input: a server fault, answered as a 500."""
 
 
-async def _http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-    code = HTTP_CODES.get(exc.status_code, "error")
-    return error_response(exc.status_code, code, str(exc.detail), headers=exc.headers)
+def code_for(status: int) -> str:
+    """The error code of an HTTP status, from the classes above (one declaration per status)."""
+    for cls in _all(ServiceError):
+        if cls.status == status:
+            return cls.code
+    return "error"
 
 
-async def _engine_input_error(_: Request, exc: InputError) -> JSONResponse:
-    return error_response(422, "invalid_request", str(exc))
-
-
-async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-    log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
-    return error_response(500, "internal_error", "internal server error")
-
-
-def install_error_handlers(app: FastAPI) -> None:
-    # Starlette types handlers as taking any Exception; each one here gets only its own class.
-    app.add_exception_handler(ServiceError, _service_error)  # type: ignore[arg-type]
-    app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]
-    app.add_exception_handler(StarletteHTTPException, _http_error)  # type: ignore[arg-type]
-    app.add_exception_handler(InputError, _engine_input_error)  # type: ignore[arg-type]
-    app.add_exception_handler(Exception, _unexpected)
+def _all(cls: type[ServiceError]) -> list[type[ServiceError]]:
+    found = [cls]
+    for sub in cls.__subclasses__():
+        found.extend(_all(sub))
+    return found

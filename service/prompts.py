@@ -1,8 +1,15 @@
-"""Prompt templates: Jinja files under `prompts/<family>/`, rendered with strict undefined variables."""
+"""Prompt templates: Jinja files under `prompts/<family>/`, rendered with strict undefined variables.
+
+The templates ship as package data of the `prompts` package (the top-level `prompts/` folder), found
+through `importlib.resources` in a checkout and an installed wheel alike; `SUMMARIZER_PROMPTS_DIR`
+points at another folder of the same layout.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from importlib import resources
+from importlib.abc import Traversable
 from pathlib import Path
 from typing import Any, Literal
 
@@ -41,19 +48,27 @@ class PromptSet:
             raise PromptError(f"{self.family}/{task} template: {exc.message}") from exc
 
 
-def load_prompts(prompts_dir: Path, family: PromptFamily) -> PromptSet:
-    """Load `<prompts_dir>/<family>/{summary,facts}.jinja`; a summary template is required."""
-    folder = prompts_dir / family
+def packaged_prompts() -> Traversable:
+    """The templates that ship with the service."""
+    return resources.files("prompts")
+
+
+def load_prompts(prompts_dir: Path | Traversable | None, family: PromptFamily) -> PromptSet:
+    """Load `<prompts_dir>/<family>/{summary,facts}.jinja` (None: the packaged templates).
+
+    A summary template is required; a facts template is optional.
+    """
+    folder = (prompts_dir if prompts_dir is not None else packaged_prompts()) / family
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(folder),
         undefined=jinja2.StrictUndefined,
         autoescape=False,  # plain text for a tokenizer, not HTML
         keep_trailing_newline=False,
     )
     templates: dict[Task, jinja2.Template] = {}
     for task in ("summary", "facts"):
-        if (folder / f"{task}.jinja").is_file():
-            templates[task] = env.get_template(f"{task}.jinja")
+        source = folder / f"{task}.jinja"
+        if source.is_file():
+            templates[task] = env.from_string(source.read_text(encoding="utf-8"))
     if "summary" not in templates:
         raise PromptError(f"no summary template in {folder}")
     return PromptSet(family=family, templates=templates)

@@ -23,7 +23,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from service.engines.base import Cluster, Engine, Result, run_batch
+from service.domain import Cluster, Result
+from service.engines.base import Engine, run_batch
 from service.errors import ClientClosed, DeadlineExceeded, NotReady, Overloaded
 
 log = logging.getLogger(__name__)

@@ -9,7 +9,7 @@ from typing import Literal
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-EngineName = Literal["embedded", "seq2seq"]
+from service.domain import EngineName
 
 
 @dataclass(frozen=True)
@@ -21,12 +21,6 @@ class GenerationSettings:
     max_new_tokens: int
     no_repeat_ngram_size: int
     length_penalty: float
-
-
-def _default_prompts_dir() -> Path:
-    here = Path(__file__).resolve().parent
-    packaged = here / "_prompts"  # inside an installed wheel
-    return packaged if packaged.is_dir() else here.parent / "prompts"
 
 
 class Settings(BaseSettings):
@@ -56,7 +50,9 @@ class Settings(BaseSettings):
     quantize: Literal["none", "int8"] = Field(
         "none", description="int8: dynamic int8 quantization of the model's linear layers (CPU only)."
     )
-    prompts_dir: Path = Field(default_factory=_default_prompts_dir)
+    prompts_dir: Path | None = Field(
+        None, description="A folder of prompt templates (<family>/<task>.jinja); default: the packaged ones."
+    )
     prompt_family: Literal["auto", "instruct", "plain"] = Field(
         "auto", description="Template variant; auto picks it from the checkpoint's model type."
     )

@@ -4,18 +4,36 @@
 - "1.5.5": the official perl's numbers, reproduced exactly (`perl155`), what DUC/TAC papers report.
 
 Either can read text in any script with `tokenizer="unicode"` (`unicode`); the default tokenizers
-are the conventions' own, which keep ASCII letters and digits only.
+are the conventions' own, which keep ASCII letters and digits only. Summaries are split into
+sentence lines by the harness's own splitter (`lines`).
+
+This package is the measuring tool: it imports nothing of the service it measures, nor of the rest
+of the harness.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import replace
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass
 from typing import Literal, Protocol
 
 from eval.rouge.unicode import Tokenizer
 
 Convention = Literal["rouge-score", "1.5.5"]
+Measure = Literal["R", "P", "F"]
+
+
+@dataclass(frozen=True)
+class Printed:
+    """An average and confidence interval as a convention's own tool prints them."""
+
+    mean: float
+    low: float
+    high: float
+    n: int
+
+    def as_dict(self) -> dict[str, float | int]:
+        return asdict(self)
 
 
 class Scorer(Protocol):
@@ -27,7 +45,22 @@ class Scorer(Protocol):
     @property
     def settings(self) -> dict[str, object]: ...
 
+    @property
+    def primary_measure(self) -> Measure:
+        """The measure results lead with: recall under a length limit (summaries of equal
+        length, as DUC reports), else F."""
+        ...
+
     def score(self, summary: str, references: Sequence[str]) -> dict[str, dict[str, float]]: ...
+
+    def printed(self, system: str, values: Mapping[str, float]) -> Printed | None:
+        """The average and CI the convention's own tool prints for one system's per-summary
+        `values` of a measure (by example id), or None where it prints none of its own."""
+        ...
+
+    def content(self) -> Scorer:
+        """Unigram and bigram ROUGE only, with no length limit: for coverage and the oracle's search."""
+        ...
 
 
 def build_scorer(
@@ -52,27 +85,3 @@ def build_scorer(
     from eval.rouge.google import GoogleRouge
 
     return GoogleRouge(stem=stem, tokenizer=tokenizer)
-
-
-def content_scorer(scorer: Scorer) -> Scorer:
-    """Unigram and bigram ROUGE only, with no length limit: for coverage and the oracle's search."""
-    from eval.rouge.google import GoogleRouge
-    from eval.rouge.perl155 import Rouge155
-
-    if isinstance(scorer, Rouge155):
-        o = scorer.options
-        return Rouge155(
-            replace(
-                o,
-                max_n=2,
-                length_limit=0,
-                byte_limit=0,
-                rouge_l=False,
-                wlcs_weight=None,
-                skip_distance=None,
-                jackknife=False,
-            )
-        )
-    if isinstance(scorer, GoogleRouge):
-        return GoogleRouge(stem=scorer.stem, rouge_types=("rouge1", "rouge2"), tokenizer=scorer.tokenizer)
-    raise TypeError(f"unknown scorer {type(scorer).__name__}")

@@ -1,7 +1,7 @@
 """The rouge-score convention (Google's `rouge-score` package, what HF `evaluate` reports).
 
-rouge1, rouge2, rougeL, rougeLsum (sentences on newlines); P/R/F; optional Porter stemming;
-several references: per metric, the reference with the highest F (the package's `score_multi`).
+rouge1, rouge2, rougeL, rougeLsum (sentence lines from `eval.rouge.lines`); P/R/F; optional Porter
+stemming; several references: per metric, the reference with the highest F (`score_multi`).
 
 Scores are identical to the package's (tests compare them on real summaries); the package's own
 tokenizer and n-gram code are used as they are. What differs is speed: the stemmer is memoised,
@@ -17,15 +17,15 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 
 from nltk.stem import porter
 from rouge_score import rouge_scorer, tokenize
 
-from eval.baselines import as_lines
-from eval.rouge import unicode
+from eval.rouge import Measure, Printed, unicode
 from eval.rouge.lcs import lcs_length, lcs_positions
+from eval.rouge.lines import as_lines
 from eval.rouge.unicode import Tokenizer
 
 ROUGE_TYPES = ("rouge1", "rouge2", "rougeL", "rougeLsum")
@@ -99,6 +99,16 @@ class GoogleRouge:
     @property
     def metrics(self) -> tuple[str, ...]:
         return self.rouge_types
+
+    @property
+    def primary_measure(self) -> Measure:
+        return "F"  # the package has no length limit
+
+    def printed(self, system: str, values: Mapping[str, float]) -> Printed | None:
+        return None  # the package prints no average of its own
+
+    def content(self) -> GoogleRouge:
+        return GoogleRouge(stem=self.stem, rouge_types=("rouge1", "rouge2"), tokenizer=self.tokenizer)
 
     def _reference(self, text: str) -> _Tokens:
         hit = self._references.get(text)

@@ -13,6 +13,9 @@ Reproduced behaviour (each one changes scores):
 - ROUGE-S/SU skip-bigrams within a distance (-1: any); the unigram of the last token is never
   counted, as in the perl.
 
+`printed` gives the average and CI the perl prints over a system's summaries: not the plain
+mean, but its own bootstrap (`perl_stats`).
+
 Jackknifing (DUC's way of scoring N references comparably with humans) is offered on top: the
 scores against each leave-one-out subset of the references, averaged.
 
@@ -26,13 +29,14 @@ from __future__ import annotations
 import re
 import shlex
 from collections import Counter
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
-from eval.rouge import unicode
+from eval.rouge import Measure, Printed, unicode
 from eval.rouge.lcs import lcs_positions
+from eval.rouge.perl_stats import perl_bootstrap
 from eval.rouge.porter import MorphStemmer
 from eval.rouge.unicode import Tokenizer
 
@@ -313,6 +317,31 @@ class Rouge155:
     @property
     def metrics(self) -> tuple[str, ...]:
         return tuple(self.options.metric_names)
+
+    @property
+    def primary_measure(self) -> Measure:
+        o = self.options
+        return "R" if o.length_limit or o.byte_limit else "F"
+
+    def printed(self, system: str, values: Mapping[str, float]) -> Printed:
+        """The perl's bootstrapped average and CI, over its instance order ("evalID.peerID" sorted)."""
+        order = sorted(values, key=lambda example: f"{example}.{system}")
+        o = self.options
+        return perl_bootstrap([values[i] for i in order], o.resamples, o.confidence)
+
+    def content(self) -> Rouge155:
+        return Rouge155(
+            replace(
+                self.options,
+                max_n=2,
+                length_limit=0,
+                byte_limit=0,
+                rouge_l=False,
+                wlcs_weight=None,
+                skip_distance=None,
+                jackknife=False,
+            )
+        )
 
     # --- text to tokens ----------------------------------------------------------------------
     def _tokens(self, text: str | None) -> list[str]:

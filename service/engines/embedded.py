@@ -1,7 +1,7 @@
 """The embedded engine: extractive multi-article summaries that need no downloaded weights.
 
-Sentences from all articles compete for the word budget (`service.selection`), are put in
-reading order, and the key facts and conflicts come from `service.facts`.
+Sentences from all articles compete for the word budget (`service.nlp.selection`), are put in
+reading order, and the key facts and conflicts come from the shared facts step (`service.facts`).
 """
 
 from __future__ import annotations
@@ -12,18 +12,14 @@ import time
 from collections.abc import Sequence
 from datetime import datetime
 
-from service.engines.base import (
-    ArticleUsage,
-    Cluster,
-    Engine,
-    InputError,
-    InputReport,
-    Result,
-)
-from service.facts import conflict_sentences, find_conflicts, select_facts
-from service.salience import compute_salience
-from service.selection import select_sentences
-from service.text import Sentence, analyze, count_words, fit_words
+from service.domain import ArticleUsage, Cluster, InputReport, Result
+from service.engines.base import Engine
+from service.errors import InvalidInput
+from service.facts.assemble import key_facts
+from service.nlp.salience import compute_salience
+from service.nlp.selection import select_sentences
+from service.nlp.sentences import Sentence, analyze, fit_words
+from service.nlp.words import count_words
 
 
 def order(chosen: Sequence[Sentence], published: Sequence[datetime | None]) -> list[Sentence]:
@@ -52,7 +48,7 @@ class EmbeddedEngine(Engine):
         t0 = time.perf_counter()
         sentences = analyze([a.text for a in cluster.articles])
         if not any(sentences):
-            raise InputError("the articles contain no sentences")
+            raise InvalidInput("the articles contain no sentences")
         salience = compute_salience(sentences)
         t1 = time.perf_counter()
         max_words = cluster.options.max_words
@@ -64,8 +60,7 @@ class EmbeddedEngine(Engine):
             top = max(flat, key=lambda s: (salience.gain(s), -s.article, -s.index))
             summary = fit_words(top.text, max_words)
         t2 = time.perf_counter()
-        conflicts = find_conflicts(sentences, salience, cluster.options.num_facts)
-        facts = select_facts(sentences, salience, cluster.options.num_facts, conflict_sentences(conflicts))
+        facts = key_facts(sentences, [a.text for a in cluster.articles], salience, cluster.options.num_facts)
         t3 = time.perf_counter()
         usage = tuple(
             ArticleUsage(article=i, total=count_words(a.text), used=count_words(a.text), truncated=False)
@@ -73,11 +68,12 @@ class EmbeddedEngine(Engine):
         )
         return Result(
             summary=summary,
-            key_facts=facts,
+            key_facts=facts.key_facts,
             input=InputReport(unit="words", budget=None, articles=usage),
             engine=self.name,
             model=None,
-            conflicts=conflicts,
+            conflicts=facts.conflicts,
+            facts_dropped=dict(facts.dropped),
             timings_ms={
                 "analyze": (t1 - t0) * 1e3,
                 "summary": (t2 - t1) * 1e3,

@@ -1,0 +1,57 @@
+"""Server time of the default service on DUC 2004 clusters (10 articles each).
+
+    python -m benchmarks.engine_latency [--data DUC.jsonl] [--repeat 3]
+
+Each cluster is posted to the app in-process (the real routes, engine and runner) `--repeat`
+times; prints p50/p90/max of the server's own total time (`timings_ms.total`) and of the
+engine's stages.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+
+from benchmarks.stats import percentile
+from eval.data import load_examples
+from service.api.app import create_app
+from service.settings import Settings
+
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "duc2004" / "duc2004_task2.jsonl"
+
+
+def _percentiles(values: list[float]) -> str:
+    p50, p90 = percentile(values, 50), percentile(values, 90)
+    return f"p50 {p50:7.1f} ms  p90 {p90:7.1f} ms  max {max(values):7.1f} ms"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.engine_latency", description=__doc__)
+    parser.add_argument("--data", type=Path, default=SHARED)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args(argv)
+    examples = load_examples(args.data)
+    stages: dict[str, list[float]] = {}
+    with TestClient(create_app(Settings())) as client:
+        while client.get("/readyz").status_code != 200:
+            pass
+        for _ in range(args.repeat):
+            for ex in examples:
+                body = {"articles": [{"text": d.text} for d in ex.documents], "options": {"max_words": 100}}
+                r = client.post("/v1/summarize", json=body)
+                r.raise_for_status()
+                for name, ms in r.json()["timings_ms"].items():
+                    stages.setdefault(name, []).append(ms)
+    n_articles = statistics.mean(len(e.documents) for e in examples)
+    sys.stdout.write(f"{len(stages['total'])} requests, {n_articles:.0f} articles each\n")
+    for name, values in stages.items():
+        sys.stdout.write(f"{name:10s} {_percentiles(values)}\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

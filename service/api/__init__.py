@@ -1,0 +1,1 @@
+"""The HTTP layer: app assembly, routes, schemas, the error map, middleware."""

@@ -1,0 +1,142 @@
+"""HTTP routes. Thin: validate, hand the cluster to the engine runner, shape the answer."""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import time
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import JSONResponse, Response
+from prometheus_client import CONTENT_TYPE_LATEST
+
+from service.api.http_errors import error_response
+from service.api.schemas import ErrorResponse, SummarizeRequest, SummarizeResponse
+from service.api.state import ServiceState, State
+from service.domain import Article, Cluster, Options
+from service.errors import (
+    EngineFailed,
+    InvalidInput,
+    NotReady,
+    PayloadTooLarge,
+    Unauthorized,
+    UnsupportedMediaType,
+)
+
+router = APIRouter()
+
+# How often a waiting request checks that its client is still there.
+DISCONNECT_POLL_S = 0.2
+
+
+def _check_key(request: Request, state: ServiceState) -> None:
+    secret = state.settings.api_key
+    if secret is None:
+        return
+    auth = request.headers.get("authorization", "")
+    given = auth[7:] if auth.lower().startswith("bearer ") else request.headers.get("x-api-key", "")
+    # Constant-time comparison: the time taken says nothing about how much of the key matched.
+    if not hmac.compare_digest(given.encode(), secret.get_secret_value().encode()):
+        raise Unauthorized("a valid API key is required (Authorization: Bearer <key> or X-API-Key)")
+
+
+def require_key(request: Request, state: State) -> None:
+    _check_key(request, state)
+
+
+def require_json(request: Request) -> None:
+    """Bodies are JSON: say so plainly instead of failing to read another type as JSON."""
+    media = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    if media != "application/json" and not (media.startswith("application/") and media.endswith("+json")):
+        raise UnsupportedMediaType(f"the body must be application/json, not {media or 'untyped'}")
+
+
+def require_key_for_metrics(request: Request, state: State) -> None:
+    if state.settings.protect_metrics:
+        _check_key(request, state)
+
+
+ERRORS: dict[int | str, dict[str, object]] = {
+    code: {"model": ErrorResponse} for code in (400, 401, 413, 415, 422, 429, 500, 503, 504)
+}
+
+
+@router.post(
+    "/v1/summarize",
+    response_model=SummarizeResponse,
+    responses=ERRORS,
+    dependencies=[Depends(require_key), Depends(require_json)],
+)
+async def summarize(body: SummarizeRequest, request: Request, state: State) -> SummarizeResponse:
+    """Summarize one or more articles about one event, with key facts and their sources."""
+    t0 = time.perf_counter()
+    settings = state.settings
+    if len(body.articles) > settings.max_articles:
+        raise InvalidInput(f"at most {settings.max_articles} articles per request")
+    for i, a in enumerate(body.articles):
+        if len(a.text) > settings.max_article_chars:
+            raise PayloadTooLarge(
+                f"article {i} has {len(a.text)} characters; the limit is {settings.max_article_chars}"
+            )
+    total = sum(len(a.text) for a in body.articles)
+    if total > settings.max_total_chars:
+        raise PayloadTooLarge(
+            f"the articles have {total} characters; the limit is {settings.max_total_chars}"
+        )
+    if state.runner is None:
+        raise NotReady(
+            "the engine is still loading" if state.status == "loading" else "the engine failed to load"
+        )
+    cluster = Cluster(
+        articles=tuple(
+            Article(text=a.text, title=a.title, id=a.id, url=a.url, published=a.published)
+            for a in body.articles
+        ),
+        options=Options(
+            max_words=body.options.max_words or settings.default_max_words,
+            num_facts=body.options.num_facts
+            if body.options.num_facts is not None
+            else settings.default_num_facts,
+        ),
+    )
+    gone = asyncio.Event()
+    watcher = asyncio.create_task(_watch_disconnect(request, gone))
+    try:
+        result, queue_ms = await state.runner.run(cluster, gone)
+    finally:
+        watcher.cancel()
+    metrics = state.metrics
+    metrics.generated_tokens.inc(result.generated_tokens)
+    for reason, n in result.facts_dropped.items():
+        metrics.facts_dropped.labels(reason).inc(n)
+    timings = {"queue": queue_ms, "total": (time.perf_counter() - t0) * 1e3}
+    return SummarizeResponse.from_result(result, body.articles, timings)
+
+
+async def _watch_disconnect(request: Request, gone: asyncio.Event) -> None:
+    """Set `gone` when the client hangs up, so its queued or running work is dropped."""
+    while not await request.is_disconnected():
+        await asyncio.sleep(DISCONNECT_POLL_S)
+    gone.set()
+
+
+@router.get("/healthz")
+async def healthz(state: State) -> JSONResponse:
+    """Alive. 503 only when the engine failed to load, so an orchestrator restarts the process."""
+    if state.status == "failed":
+        return error_response(503, EngineFailed.code, "the engine failed to load")
+    return JSONResponse({"status": "ok"})
+
+
+@router.get("/readyz", responses={503: {"model": ErrorResponse}})
+async def readyz(state: State) -> JSONResponse:
+    """200 once the engine is loaded and warmed; 503 before."""
+    if state.status != "ready":
+        return error_response(503, NotReady.code, f"engine {state.status}", headers={"Retry-After": "1"})
+    return JSONResponse({"status": "ready", "engine": state.engine.name, "model": state.engine.model_id})
+
+
+@router.get("/metrics", response_class=Response, dependencies=[Depends(require_key_for_metrics)])
+async def metrics(state: State) -> Response:
+    """Prometheus text exposition."""
+    return Response(state.metrics.render(), media_type=CONTENT_TYPE_LATEST)

@@ -1,0 +1,184 @@
+"""Request and response bodies of the HTTP API, with their bounds."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from service.domain import Result, SourceRef
+
+# Hard ceilings of the schema; the configured limits (settings) are checked on top of these.
+MAX_ARTICLE_CHARS = 200_000
+MAX_ARTICLES = 100
+
+
+class ArticleIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = Field(min_length=1, max_length=MAX_ARTICLE_CHARS, description="The article body.")
+    title: str | None = Field(None, max_length=1_000)
+    id: str | None = Field(None, max_length=200, description="Your identifier, echoed in sources.")
+    url: str | None = Field(None, max_length=2_000)
+    published: datetime | None = Field(
+        None, description="ISO 8601 date or datetime; orders the summary chronologically."
+    )
+
+    @field_validator("text")
+    @classmethod
+    def _not_blank(cls, v: str) -> str:
+        if not v.strip():
+            raise ValueError("text must not be blank")
+        return v  # kept as sent: fact offsets index into it
+
+
+class OptionsIn(BaseModel):
+    # Strict: the schema says integer, so true or "5" is a 422, not quietly read as 1 or 5.
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    max_words: int | None = Field(
+        None, ge=10, le=1_000, description="Summary length budget in words (default from settings)."
+    )
+    num_facts: int | None = Field(
+        None, ge=0, le=50, description="How many key facts to return (default from settings)."
+    )
+
+
+class SummarizeRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    articles: list[ArticleIn] = Field(min_length=1, max_length=MAX_ARTICLES)
+    options: OptionsIn = Field(default_factory=OptionsIn)
+
+
+class Source(BaseModel):
+    article: int = Field(description="0-based index into the request's articles.")
+    article_id: str | None = Field(None, description="That article's id, when it had one.")
+    sentence: int = Field(description="0-based sentence index within the article.")
+    start: int = Field(description="Character offset of the sentence in the article text.")
+    end: int = Field(description="End offset (exclusive): text[start:end] is the sentence.")
+
+
+class KeyFactOut(BaseModel):
+    text: str
+    sources: list[Source]
+    support: int = Field(description="How many different articles report this fact.")
+
+
+class ClaimOut(BaseModel):
+    value: str = Field(description="The figure as this version gives it.")
+    text: str = Field(description="The sentence that gives it.")
+    sources: list[Source]
+    support: int = Field(description="How many different articles give this version.")
+
+
+class ConflictOut(BaseModel):
+    subject: str = Field(description="What the figures count, e.g. 'prisoners', 'date'.")
+    claims: list[ClaimOut] = Field(description="Each version with its sources; none is picked.")
+
+
+class ArticleInput(BaseModel):
+    article: int
+    total: int = Field(description="Length of the article in `unit`.")
+    used: int = Field(description="How much of it the engine read, in `unit`.")
+    truncated: bool
+    included: bool = Field(description="False when nothing of the article fitted the budget.")
+
+
+class InputOut(BaseModel):
+    unit: Literal["tokens", "words"]
+    budget: int | None = Field(description="The model's input budget (None: no limit).")
+    total: int
+    used: int
+    truncated: bool
+    left_out: list[int] = Field(description="Articles of which nothing went into the model.")
+    articles: list[ArticleInput]
+
+
+class SummarizeResponse(BaseModel):
+    summary: str
+    key_facts: list[KeyFactOut]
+    conflicts: list[ConflictOut] = Field(
+        description="Figures the articles disagree on; their sentences are not among key_facts."
+    )
+    engine: Literal["embedded", "seq2seq"]
+    model: str | None
+    input: InputOut
+    generated_tokens: int
+    timings_ms: dict[str, float]
+
+    @classmethod
+    def from_result(
+        cls, result: Result, articles: list[ArticleIn], timings_ms: dict[str, float]
+    ) -> SummarizeResponse:
+        report = result.input
+
+        def sources(refs: tuple[SourceRef, ...]) -> list[Source]:
+            return [
+                Source(
+                    article=s.article,
+                    article_id=articles[s.article].id,
+                    sentence=s.sentence,
+                    start=s.start,
+                    end=s.end,
+                )
+                for s in refs
+            ]
+
+        return cls(
+            summary=result.summary,
+            key_facts=[
+                KeyFactOut(text=f.text, support=f.support, sources=sources(f.sources))
+                for f in result.key_facts
+            ],
+            conflicts=[
+                ConflictOut(
+                    subject=c.subject,
+                    claims=[
+                        ClaimOut(
+                            value=cl.value,
+                            text=cl.text,
+                            sources=sources(cl.sources),
+                            support=len({s.article for s in cl.sources}),
+                        )
+                        for cl in c.claims
+                    ],
+                )
+                for c in result.conflicts
+            ],
+            engine=result.engine,
+            model=result.model,
+            input=InputOut(
+                unit=report.unit,
+                budget=report.budget,
+                total=report.total,
+                used=report.used,
+                truncated=report.truncated,
+                left_out=[a.article for a in report.articles if not a.included],
+                articles=[
+                    ArticleInput(
+                        article=a.article,
+                        total=a.total,
+                        used=a.used,
+                        truncated=a.truncated,
+                        included=a.included,
+                    )
+                    for a in report.articles
+                ],
+            ),
+            generated_tokens=result.generated_tokens,
+            timings_ms={k: round(v, 2) for k, v in {**result.timings_ms, **timings_ms}.items()},
+        )
+
+
+class ErrorBody(BaseModel):
+    code: str
+    message: str
+    details: list[dict[str, str]] | None = None
+
+
+class ErrorResponse(BaseModel):
+    """The one error shape of the API."""
+
+    error: ErrorBody

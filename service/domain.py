@@ -1,0 +1,120 @@
+"""The service's data types: plain values passed between the layers, no HTTP and no model.
+
+A request becomes a `Cluster` (articles and options); every engine answers with a `Result`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+EngineName = Literal["embedded", "seq2seq"]
+
+
+@dataclass(frozen=True)
+class Article:
+    text: str
+    title: str | None = None
+    id: str | None = None
+    url: str | None = None
+    published: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Options:
+    max_words: int
+    num_facts: int
+
+
+@dataclass(frozen=True)
+class Cluster:
+    """One request's worth of work: articles about one event, and what to produce from them."""
+
+    articles: tuple[Article, ...]
+    options: Options
+
+
+@dataclass(frozen=True)
+class SourceRef:
+    """A sentence backing a fact: `articles[article].text[start:end]` is the sentence."""
+
+    article: int
+    sentence: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class KeyFact:
+    text: str
+    sources: tuple[SourceRef, ...]
+
+    @property
+    def support(self) -> int:
+        """How many different articles report the fact."""
+        return len({s.article for s in self.sources})
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One article's figure for a disputed quantity, with the sentence that gives it."""
+
+    value: str
+    text: str
+    sources: tuple[SourceRef, ...]
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """Articles give different figures for the same thing; every version is kept, none picked."""
+
+    subject: str
+    claims: tuple[Claim, ...]
+
+
+@dataclass(frozen=True)
+class ArticleUsage:
+    article: int
+    total: int
+    used: int
+    truncated: bool
+
+    @property
+    def included(self) -> bool:
+        return self.used > 0
+
+
+@dataclass(frozen=True)
+class InputReport:
+    """What the engine read: `unit` says whether counts are model tokens or words."""
+
+    unit: Literal["tokens", "words"]
+    budget: int | None
+    articles: tuple[ArticleUsage, ...]
+
+    @property
+    def total(self) -> int:
+        return sum(a.total for a in self.articles)
+
+    @property
+    def used(self) -> int:
+        return sum(a.used for a in self.articles)
+
+    @property
+    def truncated(self) -> bool:
+        return any(a.truncated for a in self.articles)
+
+
+@dataclass
+class Result:
+    summary: str
+    key_facts: list[KeyFact]
+    input: InputReport
+    engine: EngineName
+    model: str | None
+    generated_tokens: int = 0
+    # Fact items the engine discarded, by reason (e.g. "ungrounded_entity"); exported as a metric.
+    facts_dropped: dict[str, int] = field(default_factory=dict)
+    conflicts: list[Conflict] = field(default_factory=list)
+    timings_ms: dict[str, float] = field(default_factory=dict)

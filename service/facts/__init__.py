@@ -1,0 +1,1 @@
+"""Key facts and conflicts: features, extractive selection, grounding, conflicts, and the shared step."""

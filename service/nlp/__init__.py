@@ -1,0 +1,1 @@
+"""Text analysis: HTML, sentences, words, similarity, salience, selection and packing."""

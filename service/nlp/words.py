@@ -1,0 +1,71 @@
+"""Words: the service's one word tokenizer, stemming, stopwords, and whitespace normalisation."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import snowballstemmer
+
+# Letters and digits of any script (news comes in every language), keeping inner apostrophes,
+# dots and hyphens: U.S., 1,200, o'clock.
+WORD_RE = re.compile(r"[^\W_]+(?:['’.&-][^\W_]+)*")
+# Quotation marks as news text writes them, PTB-style `` and '' included.
+QUOTE_RE = re.compile(r"[\"“”]|``|''")
+
+STOPWORDS = frozenset(
+    """a about above after again against all also am an and any are aren't as at be because been
+    before being below between both but by can can't cannot could couldn't did didn't do does doesn't
+    doing don't down during each few for from further had hadn't has hasn't have haven't having he
+    he'd he'll he's her here here's hers herself him himself his how how's i i'd i'll i'm i've if in
+    into is isn't it it's its itself let's me more most mustn't my myself no nor not of off on once
+    only or other ought our ours ourselves out over own same shan't she she'd she'll she's should
+    shouldn't so some such than that that's the their theirs them themselves then there there's these
+    they they'd they'll they're they've this those through to too under until up very was wasn't we
+    we'd we'll we're we've were weren't what what's when when's where where's which while who who's
+    whom why why's will with won't would wouldn't you you'd you'll you're you've your yours yourself
+    yourselves said says say told mr mrs ms just one would like new s t""".split()
+)
+
+_stemmer = snowballstemmer.stemmer("english")
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    return str(_stemmer.stemWord(word))
+
+
+def words(text: str) -> list[str]:
+    """Word tokens (letters/digits, keeping inner apostrophes, dots and hyphens: U.S., 1,200)."""
+    return WORD_RE.findall(text)
+
+
+def count_words(text: str) -> int:
+    """Length as people and ROUGE's -l count it: whitespace-separated tokens."""
+    return len(text.split())
+
+
+def content_stems(text: str) -> list[str]:
+    return [stem(w) for w in (t.lower() for t in words(text)) if w not in STOPWORDS]
+
+
+# Zero-width and control characters: invisible in a browser, noise in a summary.
+INVISIBLE = {
+    c: None
+    for c in (
+        *range(0x00, 0x09),
+        0x0B,
+        0x0C,
+        *range(0x0E, 0x20),
+        0x7F,
+        0x200B,
+        0x200C,
+        0x200D,
+        0x2060,
+        0xFEFF,
+    )
+}
+
+
+def normalize_space(text: str) -> str:
+    return " ".join(text.translate(INVISIBLE).split())

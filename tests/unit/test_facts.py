@@ -1,0 +1,66 @@
+"""Grounding generated fact items against the source sentences."""
+
+from typing import Any
+
+from service.facts.features import numbers, proper_names
+from service.facts.grounding import ground_items, split_items
+from service.nlp.sentences import analyze
+
+
+def test_split_items_handles_bullets_numbers_and_running_text() -> None:
+    text = "- The strike began on Monday.\n2. Shares fell 4 percent.\n* Talks resume Wednesday. Schools shut."
+    assert split_items(text) == [
+        "The strike began on Monday.",
+        "Shares fell 4 percent.",
+        "Talks resume Wednesday.",
+        "Schools shut.",
+    ]
+
+
+def test_numbers_and_names() -> None:
+    assert numbers("About 6,000 people paid 4.5 euros on 2 March.") == {"6000", "4.5", "2"}
+    assert proper_names("The union met Northline Ferries in Port Alder.") == {
+        "Northline",
+        "Ferries",
+        "Port",
+        "Alder",
+    }
+
+
+def ground(items: list[str], ferry: list[dict[str, Any]]) -> tuple[list[Any], dict[str, int]]:
+    texts = [a["text"] for a in ferry]
+    facts, dropped = ground_items(items, analyze(texts), texts, limit=10)
+    return facts, dict(dropped)
+
+
+def test_supported_item_is_kept_with_its_sources(ferry: list[dict[str, Any]]) -> None:
+    facts, dropped = ground(["340 ferry workers went on strike against Northline Ferries."], ferry)
+    assert dropped == {}
+    (fact,) = facts
+    assert fact.support >= 2
+    for src in fact.sources:
+        assert "340" in ferry[src.article]["text"][src.start : src.end]
+
+
+def test_items_with_unknown_numbers_or_names_are_dropped(ferry: list[dict[str, Any]]) -> None:
+    facts, dropped = ground(
+        [
+            "About 9,500 ferry workers went on strike in Port Alder.",  # number in no article
+            "Union leader Jonas Becker said the strike would continue.",  # name in no article
+            "The weather stayed warm and sunny all week.",  # nothing backs it
+            "Union leader Marta Okafor said talks with Northline Ferries collapsed.",
+            "Union leader Marta Okafor said talks with Northline Ferries collapsed.",  # repeat
+        ],
+        ferry,
+    )
+    assert [f.text for f in facts] == [
+        "Union leader Marta Okafor said talks with Northline Ferries collapsed."
+    ]
+    assert dropped == {"ungrounded_number": 1, "ungrounded_name": 1, "unsupported": 1, "duplicate": 1}
+
+
+def test_limit_caps_the_kept_items(ferry: list[dict[str, Any]]) -> None:
+    texts = [a["text"] for a in ferry]
+    items = ["340 workers went on strike.", "Northline Ferries will make a new offer on Wednesday."]
+    facts, dropped = ground_items(items, analyze(texts), texts, limit=1)
+    assert len(facts) == 1 and dropped["over_limit"] == 1
