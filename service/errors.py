@@ -7,6 +7,8 @@ with its traceback and answered with a generic 500, so exception text never reac
 
 from __future__ import annotations
 
+import threading
+
 
 class ServiceError(Exception):
     """An error with a meaning for the client: `status` and `code` are what it is answered with."""
@@ -71,6 +73,16 @@ class EngineFailed(NotReady):
 
 class DeadlineExceeded(ServiceError):
     status, code = 504, "deadline_exceeded"
+
+
+class Cancelled(Exception):
+    """Nobody waits for this work any more (deadline passed, client gone): stop and drop it."""
+
+
+def check(stop: threading.Event | None) -> None:
+    """Raise `Cancelled` once `stop` is set; long loops call it so abandoned work ends quickly."""
+    if stop is not None and stop.is_set():
+        raise Cancelled
 
 
 class EngineError(RuntimeError):

@@ -64,7 +64,9 @@ class Settings(BaseSettings):
     )
 
     # --- request limits -----------------------------------------------------------------------
-    max_articles: int = Field(16, ge=1, le=100)
+    max_articles: int = Field(
+        25, ge=1, le=100, description="Articles per request (multi-document benchmarks use 25)."
+    )
     max_body_bytes: int = Field(2_000_000, ge=1_000, description="Request body limit (413 above).")
     max_article_chars: int = Field(100_000, ge=100, le=200_000, description="Characters per article (413).")
     max_total_chars: int = Field(500_000, ge=100, description="Characters of all articles together (413).")

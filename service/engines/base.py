@@ -6,7 +6,7 @@ import threading
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 
-from service.domain import Article, Cluster, EngineName, Options, Result
+from service.domain import Article, Cluster, EngineName, InputReport, Options, Result
 from service.errors import EngineError
 
 
@@ -39,6 +39,17 @@ class Engine(ABC):
         `stop[i]`, once set, says nobody waits for cluster i any more: an engine may cut its work
         short and return anything for it.
         """
+
+
+def abandoned(engine: EngineName, model: str | None) -> Result:
+    """The stand-in result of a request whose work was stopped: nobody waits for it."""
+    return Result(
+        summary="",
+        key_facts=[],
+        input=InputReport(unit="words", budget=None, articles=()),
+        engine=engine,
+        model=model,
+    )
 
 
 def run_batch(

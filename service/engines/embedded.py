@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from service.domain import ArticleUsage, Cluster, InputReport, Result
-from service.engines.base import Engine
-from service.errors import InvalidInput
+from service.engines.base import Engine, abandoned
+from service.errors import Cancelled, InvalidInput, check
 from service.facts.assemble import key_facts
 from service.nlp.salience import compute_salience
 from service.nlp.selection import select_sentences
@@ -41,18 +41,27 @@ class EmbeddedEngine(Engine):
     def summarize(
         self, clusters: Sequence[Cluster], stop: Sequence[threading.Event] | None = None
     ) -> list[Result]:
-        # A cluster takes milliseconds: not worth stopping early, so `stop` is not consulted.
-        return [self._one(c) for c in clusters]
+        stops: Sequence[threading.Event | None] = stop if stop is not None else [None] * len(clusters)
+        results = []
+        for cluster, e in zip(clusters, stops, strict=True):
+            try:
+                results.append(self._one(cluster, e))
+            except Cancelled:
+                # Nobody reads it: the engine is free for the next request at once.
+                results.append(abandoned(self.name, self.model_id))
+        return results
 
-    def _one(self, cluster: Cluster) -> Result:
+    def _one(self, cluster: Cluster, stop: threading.Event | None) -> Result:
+        """One cluster; its stages check `stop` (per sentence, per selection step) and between them."""
         t0 = time.perf_counter()
-        sentences = analyze([a.text for a in cluster.articles])
+        sentences = analyze([a.text for a in cluster.articles], stop)
         if not any(sentences):
             raise InvalidInput("the articles contain no sentences")
         salience = compute_salience(sentences)
         t1 = time.perf_counter()
         max_words = cluster.options.max_words
-        chosen = select_sentences(sentences, salience, max_words)
+        check(stop)
+        chosen = select_sentences(sentences, salience, max_words, stop=stop)
         if chosen:
             summary = " ".join(s.text for s in order(chosen, [a.published for a in cluster.articles]))
         else:  # the budget is below every usable sentence: cut the most salient sentence
@@ -60,6 +69,7 @@ class EmbeddedEngine(Engine):
             top = max(flat, key=lambda s: (salience.gain(s), -s.article, -s.index))
             summary = fit_words(top.text, max_words)
         t2 = time.perf_counter()
+        check(stop)
         facts = key_facts(sentences, [a.text for a in cluster.articles], salience, cluster.options.num_facts)
         t3 = time.perf_counter()
         usage = tuple(

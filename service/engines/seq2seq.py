@@ -15,10 +15,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from service.domain import Cluster, InputReport, Result
-from service.engines.base import Engine
+from service.engines.base import Engine, abandoned
 from service.engines.generation import Generated, Row, generate
 from service.engines.runtime import ModelRuntime
-from service.errors import EngineError, InvalidInput
+from service.errors import Cancelled, EngineError, InvalidInput, check
 from service.facts.assemble import key_facts
 from service.nlp.packing import PackedArticle, pack
 from service.nlp.salience import Salience, compute_salience
@@ -98,10 +98,13 @@ class Seq2SeqEngine(Engine):
             num_facts=cluster.options.num_facts,
         )
 
-    def prepare(self, cluster: Cluster) -> Prepared:
-        """The cluster's sentences, what of them fits the budget, and the rendered prompts."""
+    def prepare(self, cluster: Cluster, stop: threading.Event | None = None) -> Prepared:
+        """The cluster's sentences, what of them fits the budget, and the rendered prompts.
+
+        `stop`, once set, ends the work (`Cancelled`).
+        """
         runtime = self.runtime
-        sentences = analyze([a.text for a in cluster.articles])
+        sentences = analyze([a.text for a in cluster.articles], stop)
         if not any(sentences):
             raise InvalidInput("the articles contain no sentences")
         tasks: list[Task] = ["summary"]
@@ -121,6 +124,7 @@ class Seq2SeqEngine(Engine):
         salience = compute_salience(sentences)
         strategy = self.settings.input_selection
         for _ in range(4):
+            check(stop)
             packed = pack(sentences, texts, budget, runtime.count, runtime.cut_after, strategy, salience)
             prompts = {t: self._render(t, cluster, [p.text for p in packed]) for t in tasks}
             tokens = {t: runtime.prompt_tokens(p) for t, p in prompts.items()}
@@ -142,12 +146,14 @@ class Seq2SeqEngine(Engine):
     def rows(
         self,
         clusters: Sequence[Cluster],
-        prepared: Sequence[Prepared],
+        prepared: Sequence[Prepared | None],
         stop: Sequence[threading.Event | None],
     ) -> list[Row]:
-        """One row per request and task, keyed (request index, task)."""
+        """One row per request and task, keyed (request index, task); none for abandoned requests."""
         rows: list[Row] = []
         for i, (c, p, e) in enumerate(zip(clusters, prepared, stop, strict=True)):
+            if p is None:
+                continue
             for task, prompt in p.prompts.items():
                 gen = self.decoding(task, c.options.max_words if task == "summary" else None)
                 rows.append(Row((i, task), prompt, p.tokens[task], gen, e))
@@ -160,9 +166,14 @@ class Seq2SeqEngine(Engine):
         if not clusters:
             return []
         t0 = time.perf_counter()
-        prepared = [self.prepare(c) for c in clusters]
-        t1 = time.perf_counter()
         stops: list[threading.Event | None] = list(stop) if stop is not None else [None] * len(clusters)
+        prepared: list[Prepared | None] = []
+        for c, e in zip(clusters, stops, strict=True):
+            try:
+                prepared.append(self.prepare(c, e))
+            except Cancelled:  # nobody waits for it: it gets no rows
+                prepared.append(None)
+        t1 = time.perf_counter()
         # Both tasks of every request in one call: rows with the same settings share batches.
         outputs = generate(
             runtime,
@@ -172,7 +183,8 @@ class Seq2SeqEngine(Engine):
         )
         t2 = time.perf_counter()
         results = [
-            self._assemble(i, c, p, outputs) for i, (c, p) in enumerate(zip(clusters, prepared, strict=True))
+            self._assemble(i, c, p, outputs) if p is not None else abandoned(self.name, self.model_id)
+            for i, (c, p) in enumerate(zip(clusters, prepared, strict=True))
         ]
         t3 = time.perf_counter()
         # Generation is shared by the batch: each request reports the batch's time.

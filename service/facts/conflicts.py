@@ -7,9 +7,11 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 from service.domain import Claim, Conflict
 from service.facts.features import MONTHS, proper_names, source_ref
-from service.nlp.salience import Salience
+from service.nlp.salience import MAX_POOL, Salience, top_sentences
 from service.nlp.sentences import Sentence
 from service.nlp.similarity import tfidf_matrix
 from service.nlp.words import STOPWORDS, stem
@@ -72,11 +74,18 @@ def find_conflicts(sentences: Sequence[Sequence[Sentence]], salience: Salience, 
     flat = [s for article in sentences for s in article if s.complete]
     with_figures = [(s, figures(s.text)) for s in flat]
     with_figures = [(s, f) for s, f in with_figures if f]
+    if len(with_figures) > MAX_POOL:  # huge inputs: the sentences that weigh most
+        kept = {id(s) for s in top_sentences([s for s, _ in with_figures], salience.gain)}
+        with_figures = [(s, f) for s, f in with_figures if id(s) in kept]
     if len(with_figures) < 2:
         return []
     matrix = tfidf_matrix([s.stems for s, _ in with_figures])
     sims = matrix @ matrix.T
+    articles = np.array([s.article for s, _ in with_figures])
+    # Candidate pairs, in row-major order: similar sentences of different articles.
+    close = np.triu((sims >= CONFLICT_CONTEXT) & (articles[:, None] != articles[None, :]), k=1)
     names = [{n for n in proper_names(s.text) if n.lower() not in MONTHS} for s, _ in with_figures]
+    single = [_single_figures(f) for _, f in with_figures]
     # Union-find over (sentence, subject) nodes joined by disagreeing, similar sentences.
     parent: dict[tuple[int, str], tuple[int, str]] = {}
 
@@ -86,24 +95,19 @@ def find_conflicts(sentences: Sequence[Sequence[Sentence]], salience: Salience, 
         return x
 
     linked = set()
-    for i, (si, fi) in enumerate(with_figures):
-        for j in range(i + 1, len(with_figures)):
-            sj, fj = with_figures[j]
-            if si.article == sj.article or sims[i, j] < CONFLICT_CONTEXT:
-                continue
-            # Each naming someone or somewhere the other does not ("213 in Kenya" against "11 in
-            # Tanzania"): likely two things, not two accounts of one.
-            if names[i] - names[j] and names[j] - names[i]:
-                continue
-            # Only a sentence's single figure of a kind is compared: "64 of the 122 seats" or
-            # "13 and 11 years" give several values for different things.
-            single_i = _single_figures(fi)
-            for subject, value in _single_figures(fj).items():
-                if subject in single_i and single_i[subject] != value:
-                    parent[find((i, subject))] = find((j, subject))
-                    linked.update({(i, subject), (j, subject)})
+    for i, j in np.argwhere(close).tolist():
+        # Each naming someone or somewhere the other does not ("213 in Kenya" against "11 in
+        # Tanzania"): likely two things, not two accounts of one.
+        if names[i] - names[j] and names[j] - names[i]:
+            continue
+        # Only a sentence's single figure of a kind is compared: "64 of the 122 seats" or
+        # "13 and 11 years" give several values for different things.
+        for subject, value in single[j].items():
+            if subject in single[i] and single[i][subject] != value:
+                parent[find((i, subject))] = find((j, subject))
+                linked.update({(i, subject), (j, subject)})
     groups: dict[tuple[int, str], list[int]] = {}
-    for node in linked:
+    for node in sorted(linked):  # sorted: the order of equal-weight conflicts must not hang on hashing
         groups.setdefault(find(node), []).append(node[0])
     conflicts: list[tuple[float, Conflict]] = []
     for (_, subject), members in groups.items():

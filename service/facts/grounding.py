@@ -11,6 +11,7 @@ import numpy as np
 from service.domain import KeyFact
 from service.facts.features import numbers, proper_names, source_ref
 from service.facts.select import best_per_article
+from service.nlp.salience import MAX_POOL, top_sentences
 from service.nlp.sentences import Sentence, split_sentences
 from service.nlp.similarity import tfidf_matrix
 from service.nlp.words import content_stems, words
@@ -40,10 +41,13 @@ def ground_items(
     """
     dropped: Counter[str] = Counter()
     flat = [s for article in sentences for s in article]
+    item_stems = [content_stems(i) for i in items]
+    if len(flat) > MAX_POOL:  # huge inputs: the sentences sharing most words with the items
+        wanted = {t for stems in item_stems for t in stems}
+        flat = top_sentences(flat, lambda s: float(len(wanted.intersection(s.stems))))
     known_numbers = set().union(*(numbers(t) for t in texts)) if texts else set()
     known_words = {w for t in texts for w in words(t)}
     known_lower = {w.lower() for w in known_words}
-    item_stems = [content_stems(i) for i in items]
     matrix = tfidf_matrix([*(s.stems for s in flat), *item_stems])
     sent_m, item_m = matrix[: len(flat)], matrix[len(flat) :]
     facts: list[KeyFact] = []

@@ -11,7 +11,7 @@ import numpy as np
 
 from service.domain import KeyFact
 from service.facts.features import anchor_numbers, features, source_ref
-from service.nlp.salience import Salience
+from service.nlp.salience import Salience, top_sentences
 from service.nlp.sentences import Sentence
 from service.nlp.similarity import tfidf_matrix
 
@@ -60,7 +60,8 @@ def select_facts(
     """
     if limit <= 0:
         return []
-    flat = [s for article in sentences for s in article]
+    # Huge inputs: the sentences that weigh most (candidates and the sentences that back them).
+    flat = top_sentences([s for article in sentences for s in article], salience.gain)
     if not flat:
         return []
     sims = same_fact_matrix(flat)

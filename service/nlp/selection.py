@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import math
 import re
+import threading
 from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from service.nlp.salience import Concept, Salience
+from service.errors import check
+from service.nlp.salience import MAX_POOL, Concept, Salience, top_sentences
 from service.nlp.sentences import Sentence
 from service.nlp.similarity import tfidf_matrix
 from service.nlp.words import QUOTE_RE
@@ -46,12 +48,28 @@ def _usable(s: Sentence) -> bool:
     return quotes % 2 == 0 and not s.text[0].islower() and not DANGLING_RE.match(s.text)
 
 
+def _lead(s: Sentence) -> float:
+    return 1.0 + LEAD_BONUS / math.sqrt(1 + s.index)
+
+
+def _prior(s: Sentence, salience: Salience) -> float:
+    """A sentence's score before anything is chosen, coverage aside: what ranks a huge input.
+
+    Usable sentences (>= 0) rank before the others (< 0), which only count towards coverage.
+    """
+    gain = salience.gain(s)
+    if not _usable(s):
+        return -1.0 / (1.0 + gain)
+    return gain / s.n_words**LENGTH_EXPONENT * _lead(s)
+
+
 def select_sentences(
     sentences: Sequence[Sequence[Sentence]],
     salience: Salience,
     budget: int,
     cost: Callable[[Sentence], int] = lambda s: s.n_words,
     start: Sequence[Sentence] = (),
+    stop: threading.Event | None = None,
 ) -> list[Sentence]:
     """Greedy budgeted selection: the chosen sentences' costs (words by default) never exceed `budget`.
 
@@ -59,9 +77,16 @@ def select_sentences(
     adds to the selection's coverage of every sentence of the cluster (Lin & Bilmes 2011: each
     sentence is covered by its tf-idf similarity to the chosen ones, up to COVERAGE_CAP of its
     similarity to the whole cluster, so no single topic soaks up the budget). `start` sentences
-    are taken first, whatever their gain, and count against the budget.
+    are taken first, whatever their gain, and count against the budget. `stop`, once set, ends
+    the work (`Cancelled`).
     """
     flat = [s for article in sentences for s in article]
+    if len(flat) > MAX_POOL:
+        # Huge inputs: the sentences whose first step would score best, and every start sentence.
+        starts = {(s.article, s.index) for s in start}
+        flat = top_sentences(
+            flat, lambda s: math.inf if (s.article, s.index) in starts else _prior(s, salience)
+        )
     candidates = [k for k, s in enumerate(flat) if _usable(s)]
     if not candidates:
         return []
@@ -80,6 +105,7 @@ def select_sentences(
         covered_by += sims[:, k]
         remaining -= cost(s)
     while True:
+        check(stop)
         base = np.minimum(covered_by, cap).sum()
         coverage = np.minimum(covered_by[:, None] + sims[:, candidates], cap[:, None]).sum(axis=0) - base
         best, best_score = -1, 0.0
@@ -90,7 +116,7 @@ def select_sentences(
             gain = salience.gain(s, covered) + COVERAGE_WEIGHT * float(coverage[c])
             if gain <= 0:
                 continue
-            score = gain / s.n_words**LENGTH_EXPONENT * (1.0 + LEAD_BONUS / math.sqrt(1 + s.index))
+            score = gain / s.n_words**LENGTH_EXPONENT * _lead(s)
             if score > best_score:
                 if chosen and float(np.max(sims[chosen, k])) >= NEAR_DUPLICATE:
                     continue

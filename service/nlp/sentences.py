@@ -7,11 +7,13 @@ objects made here, so that every piece of output can point back at `article.text
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import syntok.segmenter as segmenter
 
+from service.errors import check
 from service.nlp.html import visible_text
 from service.nlp.words import WORD_RE, content_stems, count_words, normalize_space
 
@@ -29,11 +31,15 @@ DASH_START_RE = re.compile(r"^(?:--|—|–|_)\s")
 TERMINAL_RE = re.compile(r"""[.!?]["'’”)\]]*\s*$|[.!?]\s*(?:''|")\s*$""")
 
 
-def split_sentences(text: str) -> list[tuple[int, int]]:
-    """Character spans of the sentences in `text`, from syntok (paragraph- and abbreviation-aware)."""
+def split_sentences(text: str, stop: threading.Event | None = None) -> list[tuple[int, int]]:
+    """Character spans of the sentences in `text`, from syntok (paragraph- and abbreviation-aware).
+
+    `stop`, once set, ends the work (`Cancelled`): a long article takes a while to split.
+    """
     spans: list[tuple[int, int]] = []
     for paragraph in segmenter.analyze(text):
         for sentence in paragraph:
+            check(stop)
             tokens = list(sentence)
             if not tokens:
                 continue
@@ -87,12 +93,16 @@ class Sentence:
     position: float  # index / number of sentences in the article, in [0, 1)
 
 
-def analyze(texts: Sequence[str]) -> list[list[Sentence]]:
-    """Split each article into sentences with offsets, stripping leading datelines/bylines."""
+def analyze(texts: Sequence[str], stop: threading.Event | None = None) -> list[list[Sentence]]:
+    """Split each article into sentences with offsets, stripping leading datelines/bylines.
+
+    `stop`, once set, ends the work (`Cancelled`).
+    """
     out: list[list[Sentence]] = []
     for a, original in enumerate(texts):
+        check(stop)
         text, where = visible_text(original)
-        spans = split_sentences(text)
+        spans = split_sentences(text, stop)
         sentences: list[Sentence] = []
         for i, (start, end) in enumerate(spans):
             match = DATELINE_RE.match(text, start, end)
