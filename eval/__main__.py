@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Literal
 
@@ -14,6 +15,23 @@ from eval.report import facts_table, paired_table, score_table
 from eval.rouge.perl155 import RougeOptionError
 from eval.rouge.unicode import TOKENIZERS
 from eval.run import Evaluation, RunConfig, RunError
+from eval.systems import MAX_WORDS_RANGE, NUM_FACTS_RANGE
+
+
+def _int_in(low: int, high: int | None = None) -> Callable[[str], int]:
+    """An argparse type: an integer in [low, high] (no upper bound when high is None)."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
+        if value < low or (high is not None and value > high):
+            bounds = f"between {low} and {high}" if high is not None else f"at least {low}"
+            raise argparse.ArgumentTypeError(f"must be {bounds}, got {value}")
+        return value
+
+    return parse
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -31,7 +49,7 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--id-field", help="field with the example id")
     run.add_argument("--documents-field", help="field with the documents")
     run.add_argument("--references-field", help="field with the reference summaries")
-    run.add_argument("--limit", type=int, help="only the first N examples")
+    run.add_argument("--limit", type=_int_in(1), help="only the first N examples")
     system = run.add_mutually_exclusive_group()
     system.add_argument(
         "--engine",
@@ -42,10 +60,10 @@ def _parser() -> argparse.ArgumentParser:
     system.add_argument("--url", help="a running service to evaluate instead, e.g. http://127.0.0.1:8000")
     system.add_argument("--no-engine", action="store_true", help="score only given outputs and baselines")
     run.add_argument("--model", help="seq2seq checkpoint (hub id or directory); implies --engine seq2seq")
-    run.add_argument("--concurrency", type=int, default=4, help="parallel requests with --url")
+    run.add_argument("--concurrency", type=_int_in(1), default=4, help="parallel requests with --url")
     run.add_argument(
         "--retries",
-        type=int,
+        type=_int_in(0),
         default=6,
         help="with --url: retries per example on 429/5xx and connection errors (backoff)",
     )
@@ -88,8 +106,18 @@ def _parser() -> argparse.ArgumentParser:
         help="default: the convention's own (ASCII letters and digits only); unicode: any script, each"
         " CJK character a token, stemming for ASCII words only",
     )
-    run.add_argument("--max-words", type=int, default=100, help="summary budget for all systems")
-    run.add_argument("--num-facts", type=int, default=5, help="key facts asked of the system")
+    run.add_argument(
+        "--max-words",
+        type=_int_in(*MAX_WORDS_RANGE),
+        default=100,
+        help="summary budget for all systems ({} to {}, as the service allows)".format(*MAX_WORDS_RANGE),
+    )
+    run.add_argument(
+        "--num-facts",
+        type=_int_in(*NUM_FACTS_RANGE),
+        default=5,
+        help="key facts asked of the system ({} to {})".format(*NUM_FACTS_RANGE),
+    )
     run.add_argument("--seed", type=int, default=0, help="seed of the random baseline and bootstraps")
     run.add_argument("--resume", action="store_true", help="continue an interrupted run in --out")
     run.add_argument("-v", "--verbose", action="store_true")

@@ -67,6 +67,10 @@ def aggregate(
                 m: {k: _estimate(scorer, name, scored, m, k, seed) for k in "RPF"} for m in scorer.metrics
             },
         }
+        humans = sum(1 for r in scored if r.get("human"))
+        if humans:
+            # Scored against one reference fewer than the systems: say so beside the numbers.
+            entry["human_rows"] = humans
         facts = _key_facts(scored, coverage_metrics, seed)
         if facts is not None:
             entry["key_facts"] = facts

@@ -45,7 +45,11 @@ def score_table(results: dict[str, Any]) -> str:
         est = [s["metrics"][m][measure].get("perl", s["metrics"][m][measure]) for m in metrics]
         cells = [f"{_pct(e['mean'])} ({_pct(e['low'])}–{_pct(e['high'])})" for e in est]
         label = f"**{name}**" if name == results["system_under_test"] else name
+        if s.get("human_rows"):
+            label += " †"
         lines.append(f"| {label} | {s['n']} | {s['words']:.1f} | " + " | ".join(cells) + " |")
+    if any(s.get("human_rows") for s in systems.values()):
+        lines.append("\n† a human's summaries, each scored against the other humans' references only.")
     return "\n".join(lines) + "\n"
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -12,7 +13,15 @@ from tqdm import tqdm
 
 from eval.aggregate import aggregate
 from eval.baselines import BASELINES, recall_gain
-from eval.data import DataFormat, Example, Fields, file_sha256, load_examples, load_system_outputs
+from eval.data import (
+    DataFormat,
+    Example,
+    Fields,
+    SystemSummary,
+    file_sha256,
+    load_examples,
+    read_system_summaries,
+)
 from eval.facts import fact_checks
 from eval.provenance import git_commit, versions
 from eval.report import write_report
@@ -20,7 +29,7 @@ from eval.rouge import Convention, Scorer, build_scorer
 from eval.rouge.lines import as_lines
 from eval.rouge.unicode import Tokenizer
 from eval.rows import Rows
-from eval.systems import EngineSystem, Output, RemoteSystem, engine_system
+from eval.systems import EngineSystem, Output, RemoteSystem, check_options, engine_system
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +38,41 @@ ROWS = "examples.jsonl"
 
 class RunError(RuntimeError):
     """A run that cannot go ahead as asked (bad options)."""
+
+
+# SumRepo names its human rows `human_<assessor>`.
+_HUMAN_PREFIX = re.compile(r"^human[_\- ]?", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Human:
+    """A `--systems` row that is a human's summary of an example.
+
+    `own` is the index of that human's reference among the example's references; None when the
+    human wrote none of them (then all of them are fair to score against).
+    """
+
+    own: int | None
+
+
+def as_human(example: Example, system: str, row: SystemSummary) -> Human | None:
+    """Whether a row is a human's summary, only as the row says it: `"human": true`, or its
+    `reference_id` or its system name (`A`, or SumRepo's `human_A`) naming one of the example's
+    `reference_ids`. A summary that merely equals a reference is not taken for a human's: a
+    system that copies a reference is scored against all of them."""
+    if row.human is False:
+        return None
+    ids = example.reference_ids or ()
+    for named in (row.reference_id, system, _HUMAN_PREFIX.sub("", system, count=1)):
+        if named in ids:
+            return Human(own=ids.index(named))
+    if row.human is None and row.reference_id is None:
+        return None
+    if row.reference_id is not None and example.reference_ids is not None:
+        return Human(own=None)  # its author wrote none of this example's references
+    # A human's by its own word, with no id to find its reference by: the reference it equals.
+    text = " ".join(row.summary.split())
+    return Human(own=next((i for i, r in enumerate(example.references) if " ".join(r.split()) == text), None))
 
 
 @dataclass
@@ -64,13 +108,15 @@ class Evaluation:
         unknown = [b for b in c.baselines if b not in BASELINES]
         if unknown:
             raise RunError(f"unknown baseline {unknown[0]!r} (choose from {', '.join(BASELINES)})")
+        # Before anything loads: the budget binds the baselines too, not only the service.
+        check_options(c.max_words, c.num_facts)
         self.examples = load_examples(c.data, c.format, c.fields, c.limit)
         self.scorer: Scorer = build_scorer(
             c.rouge, c.rouge_options, c.stem, c.jackknife, c.wordnet_order, c.rouge_tokenizer
         )
         self.content = self.scorer.content()
         self.gain = recall_gain(self.content)
-        self.others = load_system_outputs(c.systems)
+        self.others = read_system_summaries(c.systems)
         self.sut: EngineSystem | RemoteSystem | None = None
         if c.url:
             self.sut = RemoteSystem(c.url, concurrency=c.concurrency, retries=c.retries)
@@ -78,14 +124,18 @@ class Evaluation:
             self.sut = engine_system(c.engine, c.model)
 
     # --- scoring one summary ------------------------------------------------------------------
-    def _row(self, system: str, example: Example, summary: str, **extra: Any) -> dict[str, Any]:
+    def _row(
+        self, system: str, example: Example, summary: str, human: Human | None = None, **extra: Any
+    ) -> dict[str, Any]:
         lines = as_lines(summary)
-        # A reference scored as a system (a human summary) is compared with the other references
-        # only, as DUC scores humans; scoring it against itself would be meaningless.
-        own = " ".join(summary.split())
-        refs = [r for r in example.references if " ".join(r.split()) != own]
-        if len(refs) < len(example.references):
-            extra["excluded_own_reference"] = True
+        refs = list(example.references)
+        if human is not None:
+            # A human is scored against the other humans' references, as DUC scores them; scored
+            # against their own it would be compared with itself.
+            extra["human"] = True
+            extra["own_reference"] = human.own
+            if human.own is not None:
+                del refs[human.own]
         scores = self.scorer.score(lines, refs) if summary.strip() and refs else None
         return {
             "id": example.id,
@@ -130,8 +180,11 @@ class Evaluation:
             if (name, e.id) not in rows.done and (name in c.baselines or e.id in self.others[name])
         ]
         for name, example in tqdm(todo_other, desc="baselines and systems", unit="summary"):
-            summary = self._baseline(name, example) if name in c.baselines else self.others[name][example.id]
-            rows.write(self._row(name, example, summary))
+            if name in c.baselines:
+                rows.write(self._row(name, example, self._baseline(name, example)))
+            else:
+                other = self.others[name][example.id]
+                rows.write(self._row(name, example, other.summary, as_human(example, name, other)))
 
     def _settings(self) -> dict[str, Any]:
         c = self.config

@@ -16,13 +16,32 @@ from typing import Any, Literal
 import httpx
 
 from eval.data import Example
-from service.domain import Article, Cluster, Options, Result
+from service.domain import (
+    MAX_MAX_WORDS,
+    MAX_NUM_FACTS,
+    MIN_MAX_WORDS,
+    MIN_NUM_FACTS,
+    Article,
+    Cluster,
+    Options,
+    Result,
+)
 from service.engines import build_engine
 from service.settings import Settings
 
 log = logging.getLogger(__name__)
 
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
+
+# The service's bounds on a request's options (inclusive), for the harness's flags: the rest of
+# the harness reaches the service only through this module.
+MAX_WORDS_RANGE = (MIN_MAX_WORDS, MAX_MAX_WORDS)
+NUM_FACTS_RANGE = (MIN_NUM_FACTS, MAX_NUM_FACTS)
+
+
+def check_options(max_words: int, num_facts: int) -> None:
+    """Raise the service's `InvalidInput` (a ValueError) for options the service would refuse."""
+    Options(max_words=max_words, num_facts=num_facts)
 
 
 @dataclass

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
+from service.errors import InvalidInput
+
 EngineName = Literal["embedded", "seq2seq"]
 
 
@@ -21,10 +23,35 @@ class Article:
     published: datetime | None = None
 
 
+# The bounds of a request's options (inclusive): the one definition for every layer that checks them.
+MIN_MAX_WORDS = 10
+MAX_MAX_WORDS = 1_000
+MIN_NUM_FACTS = 0
+MAX_NUM_FACTS = 50
+
+
 @dataclass(frozen=True)
 class Options:
+    """What to produce: a summary of at most `max_words` words and `num_facts` key facts.
+
+    Checked here, not only at the HTTP edge, so every caller (the harness, the engines' warm-up)
+    gets a clear error instead of a degenerate summary: raises `InvalidInput` out of bounds.
+    """
+
     max_words: int
     num_facts: int
+
+    def __post_init__(self) -> None:
+        self._check("max_words", self.max_words, MIN_MAX_WORDS, MAX_MAX_WORDS)
+        self._check("num_facts", self.num_facts, MIN_NUM_FACTS, MAX_NUM_FACTS)
+
+    @staticmethod
+    def _check(name: str, value: object, low: int, high: int) -> None:
+        # bool is an int subclass: True would quietly mean 1.
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise InvalidInput(f"{name} must be an integer, not {type(value).__name__}")
+        if not low <= value <= high:
+            raise InvalidInput(f"{name} must be between {low} and {high}, got {value}")
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from typing import Literal
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from service.domain import EngineName
+from service.domain import MAX_MAX_WORDS, MAX_NUM_FACTS, MIN_MAX_WORDS, MIN_NUM_FACTS, EngineName
 
 
 @dataclass(frozen=True)
@@ -70,8 +70,8 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(2_000_000, ge=1_000, description="Request body limit (413 above).")
     max_article_chars: int = Field(100_000, ge=100, le=200_000, description="Characters per article (413).")
     max_total_chars: int = Field(500_000, ge=100, description="Characters of all articles together (413).")
-    default_max_words: int = Field(100, ge=10, le=1000)
-    default_num_facts: int = Field(5, ge=0, le=50)
+    default_max_words: int = Field(100, ge=MIN_MAX_WORDS, le=MAX_MAX_WORDS)
+    default_num_facts: int = Field(5, ge=MIN_NUM_FACTS, le=MAX_NUM_FACTS)
     max_queue: int = Field(32, ge=1, description="Requests waiting for the engine before 429.")
     request_timeout_s: float = Field(120.0, gt=0, description="Deadline for one request (504).")
 

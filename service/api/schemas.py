@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from service.domain import Result, SourceRef
+from service.domain import MAX_MAX_WORDS, MAX_NUM_FACTS, MIN_MAX_WORDS, MIN_NUM_FACTS, Result, SourceRef
 
 # Hard ceilings of the schema; the configured limits (settings) are checked on top of these.
 MAX_ARTICLE_CHARS = 200_000
@@ -38,10 +38,16 @@ class OptionsIn(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
     max_words: int | None = Field(
-        None, ge=10, le=1_000, description="Summary length budget in words (default from settings)."
+        None,
+        ge=MIN_MAX_WORDS,
+        le=MAX_MAX_WORDS,
+        description="Summary length budget in words (default from settings).",
     )
     num_facts: int | None = Field(
-        None, ge=0, le=50, description="How many key facts to return (default from settings)."
+        None,
+        ge=MIN_NUM_FACTS,
+        le=MAX_NUM_FACTS,
+        description="How many key facts to return (default from settings).",
     )
 
 

@@ -10,6 +10,8 @@ import pytest
 import uvicorn
 
 from eval.__main__ import main
+from eval.rouge import build_scorer
+from eval.rouge.lines import as_lines
 from service.api.app import create_app
 from service.settings import Settings
 from tests.support.articles import SHARED
@@ -135,6 +137,49 @@ def test_bad_options_exit_2(dataset: Path, tmp_path: Path, capsys: pytest.Captur
     assert run_eval(dataset, tmp_path / "a", "--rouge", "1.5.5", "--rouge-options", "-l 10 -b 20") == 2
     assert "not both" in capsys.readouterr().err
     assert run_eval(tmp_path / "missing.jsonl", tmp_path / "b") == 2
+
+
+def test_humans_are_marked_by_their_rows_not_by_their_text(
+    dataset: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A row is a human's when it says so; a system that copies a reference gets no discount."""
+    rows_in = [json.loads(line) for line in dataset.read_text().splitlines()]
+    for row in rows_in:
+        row["reference_ids"] = ["A", "B"]
+    data = tmp_path / "duc.jsonl"
+    data.write_text("".join(json.dumps(r) + "\n" for r in rows_in))
+    outputs = tmp_path / "outputs.jsonl"
+    outputs.write_text(
+        "".join(
+            json.dumps(r) + "\n"
+            for r in [
+                {"cluster_id": "strike", "system": "human_A", "summary": REFERENCES[0][0]},
+                {"cluster_id": "strike", "system": "Copier", "summary": REFERENCES[0][0]},
+                {"cluster_id": "shares", "system": "Copier", "summary": REFERENCES[1][1]},
+            ]
+        )
+    )
+    out = tmp_path / "run"
+    options = ["--no-engine", "--baselines", "", "--systems", str(outputs)]
+    assert run_eval(data, out, *options, "--rouge", "1.5.5", "--rouge-options", "-n 1") == 0
+    by = {(r["system"], r["id"]): r for r in rows(out)}
+    scorer = build_scorer("1.5.5", "-n 1")
+    summary = as_lines(REFERENCES[0][0])
+    human = by[("human_A", "strike")]
+    assert human["human"] is True and human["own_reference"] == 0
+    # Against B's reference only, as DUC scores humans.
+    assert human["scores"] == scorer.score(summary, [REFERENCES[0][1]])
+    copier = by[("Copier", "strike")]
+    assert "human" not in copier and "own_reference" not in copier
+    # The same words, not marked human: against both references, its copy included.
+    assert copier["scores"] == scorer.score(summary, REFERENCES[0])
+    assert copier["scores"]["ROUGE-1"]["R"] > human["scores"]["ROUGE-1"]["R"]
+    systems = json.loads((out / "results.json").read_text())["systems"]
+    assert systems["human_A"]["human_rows"] == 1 and "human_rows" not in systems["Copier"]
+    printed = capsys.readouterr().out
+    assert (
+        "| human_A † | 1 |" in printed and "| Copier | 2 |" in printed and "† a human's summaries" in printed
+    )
 
 
 @pytest.fixture

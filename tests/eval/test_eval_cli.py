@@ -1,0 +1,52 @@
+"""`python -m eval run` refuses out-of-range flags before anything loads (exit 2, stderr says why)."""
+
+from pathlib import Path
+
+import pytest
+
+from eval.__main__ import main
+from eval.run import Evaluation, RunConfig
+from service.errors import InvalidInput
+
+
+@pytest.mark.parametrize(
+    ("flag", "value", "message"),
+    [
+        ("--max-words", "0", "argument --max-words: must be between 10 and 1000, got 0"),
+        ("--max-words", "1", "argument --max-words: must be between 10 and 1000, got 1"),
+        ("--max-words", "1001", "argument --max-words: must be between 10 and 1000, got 1001"),
+        ("--max-words", "ten", "argument --max-words: 'ten' is not an integer"),
+        ("--num-facts", "-1", "argument --num-facts: must be between 0 and 50, got -1"),
+        ("--num-facts", "51", "argument --num-facts: must be between 0 and 50, got 51"),
+        ("--limit", "0", "argument --limit: must be at least 1, got 0"),
+        ("--concurrency", "0", "argument --concurrency: must be at least 1, got 0"),
+        ("--retries", "-1", "argument --retries: must be at least 0, got -1"),
+        ("--seed", "1.5", "argument --seed: invalid int value: '1.5'"),
+    ],
+)
+def test_bad_flags_exit_2_before_anything_loads(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], flag: str, value: str, message: str
+) -> None:
+    out = tmp_path / "run"
+    # The data does not exist: had the flags been accepted, the error would be about the file.
+    argv = ["run", "--data", str(tmp_path / "missing.jsonl"), "--out", str(out), f"{flag}={value}"]
+    with pytest.raises(SystemExit) as exited:
+        main(argv)
+    assert exited.value.code == 2
+    assert message in capsys.readouterr().err
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(("flag", "value"), [("--max-words", "10"), ("--num-facts", "0"), ("--seed", "-3")])
+def test_flags_at_their_bounds_are_accepted(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], flag: str, value: str
+) -> None:
+    argv = ["run", "--data", str(tmp_path / "missing.jsonl"), "--out", str(tmp_path / "run"), flag, value]
+    assert main([*argv, "--no-engine"]) == 2  # got as far as reading the (missing) data
+    assert "missing.jsonl" in capsys.readouterr().err
+
+
+def test_a_run_configured_in_code_is_checked_too(tmp_path: Path) -> None:
+    config = RunConfig(data=tmp_path / "missing.jsonl", out=tmp_path / "run", engine=None, max_words=5)
+    with pytest.raises(InvalidInput, match="max_words must be between 10 and 1000, got 5"):
+        Evaluation(config)
