@@ -58,6 +58,8 @@ def main(argv: list[str] | None = None) -> int:
         log_level=settings.log_level,
         # In-flight requests get this long to finish after SIGTERM.
         timeout_graceful_shutdown=30,
+        # The app writes its own access lines, with the request id (service.api.requestid).
+        access_log=False,
     )
     return 0
 

@@ -13,6 +13,7 @@ from prometheus_client import (
     disable_created_metrics,
     generate_latest,
 )
+from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 # The *_created series double the exposition for no use here.
@@ -70,6 +71,23 @@ class Metrics:
         return generate_latest(self.registry)
 
 
+def _route_template(scope: Scope) -> str:
+    """The template of the route that served the request, or "unmatched".
+
+    FastAPI's own routes leave themselves in the scope; Starlette's plain ones (/docs,
+    /openapi.json) don't, so those are matched again here.
+    """
+    route = scope.get("route")
+    if route is not None and getattr(route, "path", None):
+        return str(route.path)
+    app = scope.get("app")
+    for candidate in getattr(getattr(app, "router", None), "routes", ()):
+        match, _ = candidate.matches(scope)
+        if match == Match.FULL and getattr(candidate, "path", None):
+            return str(candidate.path)
+    return "unmatched"
+
+
 class MetricsMiddleware:
     """Counts every response by route template and status, and times it."""
 
@@ -93,8 +111,7 @@ class MetricsMiddleware:
         try:
             await self.app(scope, receive, send_wrapper)
         finally:
-            route = scope.get("route")
             # Route templates, not raw paths, keep the label set bounded.
-            label = getattr(route, "path", None) or "unmatched"
+            label = _route_template(scope)
             self.metrics.requests.labels(label, str(status)).inc()
             self.metrics.latency.labels(label).observe(time.perf_counter() - start)

@@ -1,5 +1,6 @@
 """The HTTP API on the embedded engine: response shape, errors, readiness, metrics."""
 
+import logging
 import threading
 from collections.abc import Iterator, Sequence
 from typing import Any
@@ -8,6 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from service.api.app import create_app
+from service.api.requestid import current as current_request_id
 from service.domain import Cluster, Result
 from service.engines.base import Engine
 from service.engines.embedded import EmbeddedEngine
@@ -280,6 +282,33 @@ def test_request_ids_are_echoed_or_made(client: TestClient) -> None:
     assert client.get("/healthz", headers={"X-Request-ID": "bad id\twith spaces"}).headers[
         "x-request-id"
     ] != ("bad id\twith spaces")
+
+
+def test_access_lines_carry_the_request_id(client: TestClient, caplog: pytest.LogCaptureFixture) -> None:
+    seen: list[tuple[str, str]] = []
+
+    class Capture(logging.Filter):
+        def filter(self, record: logging.LogRecord) -> bool:
+            if record.name == "service.access":
+                seen.append((current_request_id.get(), record.getMessage()))
+            return True
+
+    capture = Capture()
+    caplog.handler.addFilter(capture)
+    try:
+        with caplog.at_level(logging.INFO, logger="service.access"):
+            client.get("/healthz", headers={"X-Request-ID": "trace-42"})
+    finally:
+        caplog.handler.removeFilter(capture)
+    assert any(rid == "trace-42" and '"GET /healthz" 200' in msg for rid, msg in seen), seen
+
+
+def test_docs_and_spec_are_counted_under_their_routes(client: TestClient) -> None:
+    client.get("/docs")
+    client.get("/openapi.json")
+    metrics = client.get("/metrics").text
+    assert 'summarizer_requests_total{route="/docs",status="200"}' in metrics
+    assert 'summarizer_requests_total{route="/openapi.json",status="200"}' in metrics
 
 
 def test_character_limits_are_413(ferry: list[dict[str, Any]]) -> None:
