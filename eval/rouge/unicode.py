@@ -4,9 +4,9 @@ Both ROUGE conventions keep only ASCII letters and digits (the perl reads bytes;
 [a-z0-9]), so Chinese, Arabic or Cyrillic text has no tokens and scores 0. This tokenizer:
 
 - normalises to NFKC (full-width Latin and half-width kana become their usual forms) and lowercases;
-- takes runs of Unicode word characters (`\\w` without the underscore, which both conventions treat
-  as a separator), with combining marks kept inside a word (Devanagari vowel signs, Arabic
-  harakat), so a word is not cut at its diacritics;
+- takes runs of Unicode letters and numbers (not the underscore, which both conventions treat as a
+  separator), with combining marks kept inside a word (Devanagari vowel signs, Arabic harakat), so
+  a word is not cut at its diacritics;
 - makes each CJK ideograph, kana and Hangul syllable a token of its own: Chinese and Japanese are
   written without spaces, and character n-grams are the usual ROUGE units for them.
 
@@ -19,11 +19,11 @@ run between spaces or punctuation; this tokenizer does not segment them.
 from __future__ import annotations
 
 import re
-import sys
 import unicodedata
 from collections.abc import Callable
-from functools import cache
 from typing import Literal
+
+import regex
 
 Tokenizer = Literal["default", "unicode"]
 TOKENIZERS: tuple[Tokenizer, ...] = ("default", "unicode")
@@ -45,29 +45,15 @@ CJK = (
 ASCII_WORD = re.compile(r"[a-z0-9]+")
 
 
-@cache
-def _pattern() -> re.Pattern[str]:
-    """The token pattern; built on first use (listing the combining marks takes a moment)."""
-    marks = []
-    start = None
-    for cp in range(sys.maxunicode + 2):
-        is_mark = cp <= sys.maxunicode and unicodedata.category(chr(cp)).startswith("M")
-        if is_mark and start is None:
-            start = cp
-        elif not is_mark and start is not None:
-            marks.append(f"{_esc(start)}-{_esc(cp - 1)}" if cp - 1 > start else _esc(start))
-            start = None
-    word_char = f"[^\\W_{CJK}]"
-    return re.compile(f"[{CJK}]|{word_char}(?:{word_char}|[{''.join(marks)}])*")
-
-
-def _esc(cp: int) -> str:
-    return f"\\U{cp:08x}"
+# A token: one CJK character, or a letter or number followed by letters, numbers and combining
+# marks (Python's `\w` has no marks, hence the `regex` module's Unicode classes; V1 for `--`).
+_LETTER = rf"[[\p{{L}}\p{{N}}]--[{CJK}]]"
+TOKEN = regex.compile(rf"[{CJK}]|{_LETTER}[\p{{M}}{_LETTER}]*", regex.V1)
 
 
 def tokens(text: str) -> list[str]:
     """The text's tokens, lowercased, not stemmed."""
-    return _pattern().findall(unicodedata.normalize("NFKC", text).lower())
+    return TOKEN.findall(unicodedata.normalize("NFKC", text).lower())
 
 
 def stem_ascii(words: list[str], stem: Callable[[str], str] | None) -> list[str]:

@@ -5,11 +5,18 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+import regex
 import snowballstemmer
 
-# Letters and digits of any script (news comes in every language), keeping inner apostrophes,
-# dots and hyphens: U.S., 1,200, o'clock.
-WORD_RE = re.compile(r"[^\W_]+(?:['’.&-][^\W_]+)*")
+# Letters and numbers of any script (news comes in every language), with the combining marks that
+# write vowels and diacritics inside a word (Devanagari, Thai, Arabic harakat, Hebrew niqqud), and
+# inner apostrophes, dots, ampersands and hyphens: U.S., o'clock, AT&T, x-ray. Python's `\w` leaves
+# marks out, cutting "हिन्दी" into pieces: hence the `regex` module and its Unicode classes.
+# A word starts with a letter or number; emoji presentation selectors (FE00-FE0F) and enclosing
+# marks (the keycap of 1️⃣) are marks that belong to emoji, not to words.
+_LETTER = r"[\p{L}\p{N}]"
+_INSIDE = r"[\p{L}\p{N}[\p{M}--[\uFE00-\uFE0F\p{Me}]]]"  # (V1: nested sets and set difference)
+WORD_RE = regex.compile(rf"{_LETTER}{_INSIDE}*(?:['’.&-]{_LETTER}{_INSIDE}*)*", regex.V1)
 # Quotation marks as news text writes them, PTB-style `` and '' included.
 QUOTE_RE = re.compile(r"[\"“”]|``|''")
 
@@ -36,7 +43,7 @@ def stem(word: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    """Word tokens (letters/digits, keeping inner apostrophes, dots and hyphens: U.S., 1,200)."""
+    """Word tokens (see `WORD_RE`): "U.S" (of "U.S."), "o'clock"; "1,200" is two words, 1 and 200."""
     return WORD_RE.findall(text)
 
 

@@ -59,6 +59,19 @@ def test_tokens_of_each_script() -> None:
     ]
 
 
+def test_marks_stay_inside_their_tokens() -> None:
+    # Devanagari vowel signs and virama, Thai vowel and tone marks, Arabic harakat, Hebrew niqqud,
+    # a decomposed accent (NFKC composes it): none is a token of its own or a place to cut.
+    assert tokens("नौका कर्मचारियों ने हड़ताल की।") == ["नौका", "कर्मचारियों", "ने", "हड़ताल", "की"]
+    assert tokens("นักข่าวที่ดี") == ["นักข่าวที่ดี"]
+    assert tokens("كَتَبَ الصَّحَفِيُّ") == ["كَتَبَ", "الصَّحَفِيُّ"]
+    assert tokens("שָׁלוֹם עוֹלָם") == ["שָׁלוֹם", "עוֹלָם"]
+    assert tokens("Cafe\u0301 ИЙ") == ["café", "ий"]
+    # Marks after a CJK character or at the start of a run are not word characters.
+    assert tokens("北\u0301京 \u0301x") == ["北", "京", "x"]
+    assert tokens("Fans 🎉 ❤️ cheered") == ["fans", "cheered"]
+
+
 @pytest.mark.parametrize(
     "text",
     [
