@@ -195,3 +195,13 @@ class _VisibleText(HTMLParser):
         if report:
             self.unknown_decl(self.rawdata[i + 3 : end])
         return end + 1
+
+
+# A character reference as written: named, decimal or hex, with or without its semicolon.
+REFERENCE_RE = re.compile(r"&(?:#[0-9]{1,8};?|#[xX][0-9A-Fa-f]{1,8};?|[A-Za-z][A-Za-z0-9]{0,31};?)")
+
+
+def source_end(text: str, offset: int) -> int:
+    """The end in `text` of the visible character at `offset`: past a whole `&...;` reference."""
+    match = REFERENCE_RE.match(text, offset)
+    return match.end() if match else offset + 1

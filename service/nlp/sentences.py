@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import syntok.segmenter as segmenter
 
 from service.errors import check
-from service.nlp.html import visible_text
+from service.nlp.html import source_end, visible_text
 from service.nlp.words import WORD_RE, content_stems, count_words, normalize_space
 
 # Newswire datelines and bylines that lead a sentence: "WASHINGTON (AP) --", "PARIS _", "By Jane Doe".
@@ -117,7 +117,7 @@ def analyze(texts: Sequence[str], stop: threading.Event | None = None) -> list[l
                     index=i,
                     # Offsets into the article as sent (for HTML, the span covers its markup).
                     start=where[start] if where else start,
-                    end=where[end - 1] + 1 if where else end,
+                    end=source_end(original, where[end - 1]) if where else end,
                     text=normalize_space(raw),
                     stems=tuple(content_stems(raw)),
                     n_words=count_words(raw),

@@ -138,3 +138,11 @@ def test_adversarial_markup_takes_linear_time(name: str) -> None:
     shown, where = visible_text(text)
     assert time.process_time() - started < 2.0
     assert where is not None and len(where) == len(shown)
+
+
+def test_a_source_ending_in_a_reference_covers_all_of_it() -> None:
+    markup = "<p>Prices rose at Smith &amp; Sons.</p><p>The mayor said &quot;no&quot;</p>"
+    sentences = analyze([markup])[0]
+    spans = [markup[s.start : s.end] for s in sentences]
+    assert spans == ["Prices rose at Smith &amp; Sons.", "The mayor said &quot;no&quot;"]
+    assert [s.text for s in sentences] == ["Prices rose at Smith & Sons.", 'The mayor said "no"']
