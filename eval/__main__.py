@@ -1,4 +1,7 @@
-"""`python -m eval run ...`: score a system against references, beside baselines and other systems."""
+"""`python -m eval run ...`: score a system against references, beside baselines and other systems.
+
+`python -m eval paraphrase ...`: the precision of key-fact support on MSRP sentence pairs.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ from typing import Literal
 
 from eval.baselines import BASELINES
 from eval.data import DEFAULT_FIELDS, DataError, Fields
+from eval.paraphrase import RESULTS, ParaphraseConfig, paraphrase_table, run_paraphrase
 from eval.report import facts_table, paired_table, score_table
 from eval.rouge.perl155 import RougeOptionError
 from eval.rouge.unicode import TOKENIZERS
@@ -121,7 +125,39 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--seed", type=int, default=0, help="seed of the random baseline and bootstraps")
     run.add_argument("--resume", action="store_true", help="continue an interrupted run in --out")
     run.add_argument("-v", "--verbose", action="store_true")
+    para = sub.add_parser(
+        "paraphrase", help="precision of key-fact support on MSRP sentence pairs (docs/key-facts.md)"
+    )
+    para.add_argument("--data", type=Path, required=True, help="MSRP TSV, e.g. msr_paraphrase_test.tsv")
+    para.add_argument("--out", type=Path, help="write results.json and pairs.jsonl here")
+    para.add_argument("--limit", type=_int_in(1), help="only the first N pairs")
+    para.add_argument(
+        "--engine", choices=["embedded", "seq2seq"], default="embedded", help="engine run in this process"
+    )
+    para.add_argument("--model", help="seq2seq checkpoint (hub id or directory); implies --engine seq2seq")
+    para.add_argument("--batch-size", type=_int_in(1), default=64, help="pairs per engine call")
+    para.add_argument("-v", "--verbose", action="store_true")
     return parser
+
+
+def _paraphrase(args: argparse.Namespace) -> int:
+    config = ParaphraseConfig(
+        data=args.data,
+        out=args.out,
+        limit=args.limit,
+        engine="seq2seq" if args.model else args.engine,
+        model=args.model,
+        batch_size=args.batch_size,
+    )
+    try:
+        results = run_paraphrase(config)
+    except (DataError, FileNotFoundError, ValueError) as exc:
+        sys.stderr.write(f"error: {exc}\n")
+        return 2
+    sys.stdout.write(paraphrase_table(results))
+    if args.out:
+        sys.stdout.write(f"results: {args.out / RESULTS}\n")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -129,6 +165,8 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
     )
+    if args.command == "paraphrase":
+        return _paraphrase(args)
     defaults = DEFAULT_FIELDS[args.format]
     fields = Fields(
         id=args.id_field or defaults.id,

@@ -71,6 +71,17 @@ def _facts(result: Result) -> list[dict[str, Any]]:
     ]
 
 
+def _output(result: Result, elapsed_ms: float) -> Output:
+    return Output(
+        summary=result.summary,
+        key_facts=_facts(result),
+        conflicts=[asdict(c) for c in result.conflicts],
+        elapsed_ms=elapsed_ms,
+        engine=result.engine,
+        model=result.model,
+    )
+
+
 class EngineSystem:
     """An engine of the service, loaded in this process (embedded, or seq2seq from a checkpoint)."""
 
@@ -98,17 +109,17 @@ class EngineSystem:
             (result,) = await asyncio.to_thread(
                 self.engine.summarize, [to_cluster(example, max_words, num_facts)]
             )
-            yield (
-                example,
-                Output(
-                    summary=result.summary,
-                    key_facts=_facts(result),
-                    conflicts=[asdict(c) for c in result.conflicts],
-                    elapsed_ms=(time.perf_counter() - t0) * 1e3,
-                    engine=result.engine,
-                    model=result.model,
-                ),
-            )
+            yield example, _output(result, (time.perf_counter() - t0) * 1e3)
+
+    def summarize_batch(self, examples: Sequence[Example], max_words: int, num_facts: int) -> list[Output]:
+        """All `examples` in one engine call, outputs in the same order; each output's `elapsed_ms`
+        is its share of the call's time. For callers that need no streaming rows."""
+        t0 = time.perf_counter()
+        results = self.engine.summarize([to_cluster(e, max_words, num_facts) for e in examples])
+        if len(results) != len(examples):
+            raise RuntimeError(f"engine returned {len(results)} results for {len(examples)} examples")
+        share = (time.perf_counter() - t0) * 1e3 / max(len(examples), 1)
+        return [_output(r, share) for r in results]
 
 
 def engine_system(engine: Literal["embedded", "seq2seq"], model: str | None = None) -> EngineSystem:
