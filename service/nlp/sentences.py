@@ -17,17 +17,54 @@ from service.errors import check
 from service.nlp.html import source_end, visible_text
 from service.nlp.words import WORD_RE, content_stems, count_words, normalize_space
 
-# Newswire datelines and bylines that lead a sentence: "WASHINGTON (AP) --", "PARIS _", "By Jane Doe".
-DATELINE_RE = re.compile(
-    r"\s*(?:[A-Z][A-Z.'\- ]{1,40}(?:,\s*[A-Z][A-Za-z.\- ]{1,30})?\s*(?:\([A-Za-z. ]{1,20}\))?\s*"
-    r"(?:--|—|–|_)\s+"
-    r"|\s*\([A-Z][A-Za-z. ]{1,20}\)\s*(?:--|—|–|_)\s+)"
+# Newswire datelines that lead a sentence, and what may precede them. Every repetition is bounded
+# and the patterns are only tried at a sentence start, so a match costs a bounded amount of work.
+_AGENCY = (
+    r"\((?i:AP|Associated Press|Reuters|AFP|Xinhua|CNN|UPI|dpa|Kyodo|Bloomberg|EFE|ANSA|PTI|IANS"
+    r"|Yonhap|Interfax|Itar-Tass|TASS|Bernama|Antara)\)"
 )
+_TAG = r"\([A-Za-z. ]{1,20}\)"  # any parenthesised source after an all-caps city
+_CAPS_CITY = r"[A-Z][A-Z.'\- ]{1,40}"
+_NAME_CITY = r"[A-Z][A-Za-z.'\-]{0,20}(?: [A-Z][A-Za-z.'\-]{0,20}){0,3}"  # "New Delhi": needs an agency
+_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]{0,6}\.?"
+# ", State" / ", Month DD" / ", Month DD, YYYY" after the city, at most two of them.
+_PLACE = r"[A-Z][A-Za-z.\-]{0,20}(?: [A-Z][A-Za-z.\-]{0,20}){0,2}"
+_PLACE_OR_DATE = rf"(?:,\s*(?:{_MONTH}\s+\d{{1,2}}(?:,\s*\d{{4}})?|{_PLACE})){{0,2}}"
+DATELINE_RE = re.compile(
+    # "OSLO, Norway, Oct. 5 (Reuters) -", "New Delhi, India (CNN) --", "(AFP) —", "(CNN)The ...": a known
+    # agency allows a single hyphen, a mixed-case city, and no separator when the text is glued on.
+    rf"\s*(?:(?:{_CAPS_CITY}|{_NAME_CITY}){_PLACE_OR_DATE}\s*)?{_AGENCY}"
+    r"(?:\s*(?:--|—|–|-|_)\s*|(?=[A-Z0-9\"“‘'`]))"
+    # "WASHINGTON (AP) --", "PARIS _", "ROME, Italy --": all-caps city, a double dash or an underscore.
+    rf"|\s*{_CAPS_CITY}{_PLACE_OR_DATE}\s*(?:{_TAG})?\s*(?:--|—|–|_)\s+"
+    rf"|\s*\([A-Z][A-Za-z. ]{{1,20}}\)\s*(?:--|—|–|_)\s+"
+)
+# A list bullet or a wire-copy underscore before a sentence: "_ Officials said", "• Officials said".
+BULLET_RE = re.compile(r"\s*(?:[_*\-–—]\s+|[•·]\s*)")
+# A byline at the start of an article: "By Jane Doe", "By JANE DOE, Associated Press Writer",
+# "By Jane Doe and John Roe". A mixed-case name must end its line (or its sentence piece); an all-caps
+# name or one with a writer's title is clear on its own, so the sentence may follow on the same line.
+_BY_NAME = r"[A-Z][A-Za-z.'\-]{0,20}(?:[ \t]+[A-Z][A-Za-z.'\-]{0,20}){0,3}"
+_BY_CAPS = r"[A-Z][A-Z.'\-]{1,20}(?:[ \t]+[A-Z][A-Z.'\-]{1,20}){1,3}"  # two words: not "By US standards"
+_BY_TITLE = (
+    r",[ \t]*(?:[A-Z][A-Za-z.\-]{0,20}[ \t]+){0,4}"
+    r"(?i:writer|correspondent|reporter|editor|staff|contributor|columnist)s?"
+)
+BYLINE_RE = re.compile(
+    r"\s*By[ \t]+"
+    rf"(?:{_BY_NAME}(?:(?:[ \t]*,[ \t]*|[ \t]+(?:and|&)[ \t]+){_BY_NAME}){{0,3}}"
+    rf"(?:{_BY_TITLE})?[ \t]*(?:\n\s*|$)"
+    rf"|{_BY_CAPS}(?:(?:[ \t]*,[ \t]*|[ \t]+(?:and|AND|&)[ \t]+){_BY_CAPS}){{0,3}}(?:{_BY_TITLE})?\s+(?=\S)"
+    rf"|{_BY_NAME}(?:(?:[ \t]*,[ \t]*|[ \t]+(?:and|&)[ \t]+){_BY_NAME}){{0,3}}{_BY_TITLE}\s+(?=\S))"
+)
+BYLINE_SPANS = 3  # a byline is looked for only in the first few pieces of an article
 # syntok does not end a sentence at a closing PTB-style quote (`.''`), which newswire corpora use.
 PTB_QUOTE_END_RE = re.compile(r"(?<=[.!?]'')\s+(?=[A-Z`\"“])")
 # syntok ends a sentence after "LISBON (AP)"; such a piece is glued back to the "-- ..." that follows.
-DATELINE_PIECE_RE = re.compile(r"^[A-Z][A-Z.,'\- ]{1,40}(?:\([A-Za-z. ]{1,20}\))?$")
-DASH_START_RE = re.compile(r"^(?:--|—|–|_)\s")
+DATELINE_PIECE_RE = re.compile(
+    rf"^(?:[A-Z][A-Z.,'\- ]{{1,40}}(?:{_TAG})?|(?:{_NAME_CITY}{_PLACE_OR_DATE}\s*)?{_AGENCY})$"
+)
+DASH_START_RE = re.compile(r"^(?:--|—|–|-|_)\s")
 TERMINAL_RE = re.compile(r"""[.!?]["'’”)\]]*\s*$|[.!?]\s*(?:''|")\s*$""")
 
 
@@ -80,6 +117,24 @@ def fit_words(text: str, max_words: int) -> str:
     return " ".join(text.split()[: max_words - 1]).rstrip(",;:") + " …"
 
 
+def lead_end(text: str, start: int, end: int, byline: bool = False) -> int:
+    """Where the sentence in `text[start:end]` begins past a leading bullet, byline and dateline.
+
+    A dateline or bullet is only skipped when a sentence follows it; a byline (looked for when
+    `byline`) is skipped even when nothing follows, leaving an empty piece that the caller drops.
+    """
+    for pattern in (BULLET_RE, BYLINE_RE, DATELINE_RE, BULLET_RE):
+        if pattern is BYLINE_RE:
+            match = BYLINE_RE.match(text, start, end) if byline else None
+            if match:
+                start = match.end()
+            continue
+        match = pattern.match(text, start, end)
+        if match and match.end() < end and WORD_RE.search(text, match.end(), end):
+            start = match.end()
+    return start
+
+
 @dataclass(frozen=True)
 class Sentence:
     article: int
@@ -105,9 +160,7 @@ def analyze(texts: Sequence[str], stop: threading.Event | None = None) -> list[l
         spans = split_sentences(text, stop)
         sentences: list[Sentence] = []
         for i, (start, end) in enumerate(spans):
-            match = DATELINE_RE.match(text, start, end)
-            if match and match.end() < end:
-                start = match.end()
+            start = lead_end(text, start, end, byline=i < BYLINE_SPANS)
             raw = text[start:end]
             if not WORD_RE.search(raw):  # punctuation or symbols only: nothing to say
                 continue
