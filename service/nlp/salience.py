@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -42,12 +42,20 @@ def sentence_concepts(sentence: Sentence, bigrams: bool = True) -> frozenset[Con
 class Salience:
     weights: dict[Concept, float]
     concepts: dict[tuple[int, int], frozenset[Concept]]  # (article, index) -> concepts
+    # A sentence's full weight, asked for again and again by every stage: computed once.
+    _whole: dict[tuple[int, int], float] = field(default_factory=dict, compare=False, repr=False)
 
     def of(self, sentence: Sentence) -> frozenset[Concept]:
         return self.concepts[(sentence.article, sentence.index)]
 
     def gain(self, sentence: Sentence, covered: set[Concept] | frozenset[Concept] = frozenset()) -> float:
-        return sum(self.weights.get(c, 0.0) for c in self.of(sentence) - covered)
+        """The weight of the sentence's concepts that `covered` does not have yet."""
+        if covered:
+            return sum(self.weights.get(c, 0.0) for c in self.of(sentence) - covered)
+        key = (sentence.article, sentence.index)
+        if key not in self._whole:
+            self._whole[key] = sum(self.weights.get(c, 0.0) for c in self.of(sentence) - covered)
+        return self._whole[key]
 
 
 def _weights(per_article: Sequence[Sequence[frozenset[Concept]]]) -> dict[Concept, float]:
