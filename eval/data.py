@@ -12,7 +12,7 @@ import hashlib
 import json
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -174,16 +174,8 @@ def _example(
     )
 
 
-def load_examples(
-    path: Path, fmt: DataFormat = "native", fields: Fields | None = None, limit: int | None = None
-) -> list[Example]:
-    """Clusters from a JSONL file; ids must be unique (they key results and --resume).
-
-    Document dates that `parse_date` does not understand are dropped, with one warning for the file.
-    """
-    fields = fields or DEFAULT_FIELDS[fmt]
-    examples: list[Example] = []
-    bad_dates: list[str] = []
+def _json_rows(path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
+    """The objects of a JSONL file, each with where it stands ("file:line"); blank lines skipped."""
     with path.open(encoding="utf-8") as f:
         for n, line in enumerate(f, 1):
             if not line.strip():
@@ -195,9 +187,23 @@ def load_examples(
                 raise DataError(f"{where}: not JSON ({exc.msg})") from exc
             if not isinstance(row, dict):
                 raise DataError(f"{where}: each line must be a JSON object")
-            examples.append(_example(row, fmt, fields, where, bad_dates))
-            if limit is not None and len(examples) >= limit:
-                break
+            yield where, row
+
+
+def load_examples(
+    path: Path, fmt: DataFormat = "native", fields: Fields | None = None, limit: int | None = None
+) -> list[Example]:
+    """Clusters from a JSONL file; ids must be unique (they key results and --resume).
+
+    Document dates that `parse_date` does not understand are dropped, with one warning for the file.
+    """
+    fields = fields or DEFAULT_FIELDS[fmt]
+    examples: list[Example] = []
+    bad_dates: list[str] = []
+    for where, row in _json_rows(path):
+        examples.append(_example(row, fmt, fields, where, bad_dates))
+        if limit is not None and len(examples) >= limit:
+            break
     if bad_dates:
         log.warning(
             "%s: %d document date(s) not understood, dropped (the documents are kept), e.g. %s",
@@ -229,29 +235,19 @@ def read_system_summaries(paths: Iterable[Path]) -> dict[str, dict[str, SystemSu
     """
     systems: dict[str, dict[str, SystemSummary]] = {}
     for path in paths:
-        with path.open(encoding="utf-8") as f:
-            for n, line in enumerate(f, 1):
-                if not line.strip():
-                    continue
-                where = f"{path.name}:{n}"
-                try:
-                    row = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    raise DataError(f"{where}: not JSON ({exc.msg})") from exc
-                if not isinstance(row, dict):
-                    raise DataError(f"{where}: each line must be a JSON object")
-                ex_id = row.get("cluster_id", row.get("id"))
-                if ex_id is None or "system" not in row or not isinstance(row.get("summary"), str):
-                    raise DataError(f"{where}: needs cluster_id (or id), system and summary")
-                human = row.get("human")
-                if human is not None and not isinstance(human, bool):
-                    raise DataError(f"{where}: 'human' must be true or false")
-                ref_id = row.get("reference_id")
-                if ref_id is not None and not isinstance(ref_id, str):
-                    raise DataError(f"{where}: 'reference_id' must be a string")
-                systems.setdefault(str(row["system"]), {})[str(ex_id)] = SystemSummary(
-                    summary=row["summary"], human=human, reference_id=ref_id
-                )
+        for where, row in _json_rows(path):
+            ex_id = row.get("cluster_id", row.get("id"))
+            if ex_id is None or "system" not in row or not isinstance(row.get("summary"), str):
+                raise DataError(f"{where}: needs cluster_id (or id), system and summary")
+            human = row.get("human")
+            if human is not None and not isinstance(human, bool):
+                raise DataError(f"{where}: 'human' must be true or false")
+            ref_id = row.get("reference_id")
+            if ref_id is not None and not isinstance(ref_id, str):
+                raise DataError(f"{where}: 'reference_id' must be a string")
+            systems.setdefault(str(row["system"]), {})[str(ex_id)] = SystemSummary(
+                summary=row["summary"], human=human, reference_id=ref_id
+            )
     return systems
 
 
