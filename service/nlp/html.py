@@ -58,11 +58,21 @@ def visible_text(text: str) -> tuple[str, list[int] | None]:
     character maps to its reference's `&`); offsets keep pointing into the markup as sent, so
     sources stay valid for the caller's original text. Runs in time linear in the input.
     """
+    visible, starts, _ = visible_spans(text)
+    return visible, starts
+
+
+def visible_spans(text: str) -> tuple[str, list[int] | None, list[int] | None]:
+    """`visible_text`, plus for each visible character where its source ends in `text`.
+
+    A decoded reference's characters end after the whole `&...;`, so a sentence ending in one
+    still covers all of it.
+    """
     if not HTML_HINT_RE.search(text):
-        return text, None
+        return text, None, None
     reader = _VisibleText(text)
     reader.read()
-    return "".join(reader.chars), reader.where
+    return "".join(reader.chars), reader.where, reader.ends
 
 
 class _VisibleText(HTMLParser):
@@ -74,6 +84,7 @@ class _VisibleText(HTMLParser):
         self.line_starts = [0, *(m.end() for m in re.finditer("\n", text))]
         self.chars: list[str] = []
         self.where: list[int] = []
+        self.ends: list[int] = []  # where each visible character's source ends
         self.in_head = False
         self.in_raw = False  # inside script or style
         self.templates = 0
@@ -104,6 +115,7 @@ class _VisibleText(HTMLParser):
         if not self.hidden:
             self.chars.append(self.text[start:end])
             self.where += range(start, end)
+            self.ends += range(start + 1, end + 1)
 
     def _reference(self, start: int, end: int) -> None:
         """A character reference text[start:end], decoded; its characters map to the `&`."""
@@ -114,11 +126,13 @@ class _VisibleText(HTMLParser):
         elif not self.hidden:
             self.chars.append(decoded)
             self.where += [start] * len(decoded)
+            self.ends += [end] * len(decoded)
 
     def _break(self, at: int) -> None:
         if not self.hidden:
             self.chars.append("\n\n")
             self.where += (at, at)
+            self.ends += (at + 1, at + 1)
 
     def _is_markup(self, tag: str) -> bool:
         return tag in ELEMENTS or self.foreign > 0 or ":" in tag or "-" in tag
@@ -195,13 +209,3 @@ class _VisibleText(HTMLParser):
         if report:
             self.unknown_decl(self.rawdata[i + 3 : end])
         return end + 1
-
-
-# A character reference as written: named, decimal or hex, with or without its semicolon.
-REFERENCE_RE = re.compile(r"&(?:#[0-9]{1,8};?|#[xX][0-9A-Fa-f]{1,8};?|[A-Za-z][A-Za-z0-9]{0,31};?)")
-
-
-def source_end(text: str, offset: int) -> int:
-    """The end in `text` of the visible character at `offset`: past a whole `&...;` reference."""
-    match = REFERENCE_RE.match(text, offset)
-    return match.end() if match else offset + 1

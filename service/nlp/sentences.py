@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import syntok.segmenter as segmenter
 
 from service.errors import check
-from service.nlp.html import source_end, visible_text
+from service.nlp.html import visible_spans
 from service.nlp.words import WORD_RE, content_stems, count_words, normalize_space
 
 # Newswire datelines that lead a sentence, and what may precede them. Every repetition is bounded
@@ -156,7 +156,7 @@ def analyze(texts: Sequence[str], stop: threading.Event | None = None) -> list[l
     out: list[list[Sentence]] = []
     for a, original in enumerate(texts):
         check(stop)
-        text, where = visible_text(original)
+        text, where, ends = visible_spans(original)
         spans = split_sentences(text, stop)
         sentences: list[Sentence] = []
         for i, (start, end) in enumerate(spans):
@@ -170,7 +170,7 @@ def analyze(texts: Sequence[str], stop: threading.Event | None = None) -> list[l
                     index=i,
                     # Offsets into the article as sent (for HTML, the span covers its markup).
                     start=where[start] if where else start,
-                    end=source_end(original, where[end - 1]) if where else end,
+                    end=ends[end - 1] if ends else end,
                     text=normalize_space(raw),
                     stems=tuple(content_stems(raw)),
                     n_words=count_words(raw),
