@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 
@@ -18,6 +19,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 # The *_created series double the exposition for no use here.
 disable_created_metrics()
+
+access_log = logging.getLogger("service.access")
 
 LATENCY_BUCKETS = (0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 120.0)
 
@@ -89,7 +92,12 @@ def _route_template(scope: Scope) -> str:
 
 
 class MetricsMiddleware:
-    """Counts every response by route template and status, and times it."""
+    """Counts every response by route template and status, times it, and writes its access line.
+
+    The access line is written here, inside the request-id middleware, so it carries the id;
+    uvicorn's own access log is written where the id is no longer known (`python -m service` turns
+    it off).
+    """
 
     def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
         self.app = app
@@ -113,5 +121,15 @@ class MetricsMiddleware:
         finally:
             # Route templates, not raw paths, keep the label set bounded.
             label = _route_template(scope)
+            elapsed = time.perf_counter() - start
             self.metrics.requests.labels(label, str(status)).inc()
-            self.metrics.latency.labels(label).observe(time.perf_counter() - start)
+            self.metrics.latency.labels(label).observe(elapsed)
+            client = scope.get("client")
+            access_log.info(
+                '%s - "%s %s" %d %.1f ms',
+                f"{client[0]}:{client[1]}" if client else "-",
+                scope.get("method", "-"),
+                scope.get("path", "-"),
+                status,
+                elapsed * 1e3,
+            )
