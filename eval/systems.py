@@ -26,7 +26,7 @@ from service.domain import (
     Options,
     Result,
 )
-from service.engines import build_engine
+from service.engines import build_engine, run_batch
 from service.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -115,9 +115,7 @@ class EngineSystem:
         """All `examples` in one engine call, outputs in the same order; each output's `elapsed_ms`
         is its share of the call's time. For callers that need no streaming rows."""
         t0 = time.perf_counter()
-        results = self.engine.summarize([to_cluster(e, max_words, num_facts) for e in examples])
-        if len(results) != len(examples):
-            raise RuntimeError(f"engine returned {len(results)} results for {len(examples)} examples")
+        results = run_batch(self.engine, [to_cluster(e, max_words, num_facts) for e in examples])
         share = (time.perf_counter() - t0) * 1e3 / max(len(examples), 1)
         return [_output(r, share) for r in results]
 

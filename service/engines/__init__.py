@@ -1,9 +1,12 @@
-"""Engines behind the service. `build_engine` picks one from the settings."""
+"""Engines behind the service. `build_engine` picks one from the settings; `run_batch` calls one
+and holds it to the batch contract (the package's surface for callers outside the service)."""
 
 from __future__ import annotations
 
-from service.engines.base import Engine
+from service.engines.base import Engine, run_batch
 from service.settings import Settings
+
+__all__ = ["Engine", "build_engine", "run_batch"]
 
 
 def build_engine(settings: Settings) -> Engine:
