@@ -57,7 +57,7 @@ class EmbeddedEngine(Engine):
         sentences = analyze([a.text for a in cluster.articles], stop)
         if not any(sentences):
             raise InvalidInput("the articles contain no sentences")
-        salience = compute_salience(sentences)
+        salience = compute_salience(sentences, stop)
         t1 = time.perf_counter()
         max_words = cluster.options.max_words
         check(stop)

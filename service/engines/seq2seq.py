@@ -121,7 +121,7 @@ class Seq2SeqEngine(Engine):
                 f" input tokens, leaving no room for {len(cluster.articles)} articles"
             )
         texts = [a.text for a in cluster.articles]
-        salience = compute_salience(sentences)
+        salience = compute_salience(sentences, stop)
         strategy = self.settings.input_selection
         for _ in range(4):
             check(stop)

@@ -11,12 +11,14 @@ article words its surroundings differently (unigram and bigram concepts weigh th
 from __future__ import annotations
 
 import math
+import threading
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from service.errors import check
 from service.nlp.sentences import Sentence
 from service.nlp.words import STOPWORDS, stem, words
 
@@ -77,12 +79,20 @@ def _weights(per_article: Sequence[Sequence[frozenset[Concept]]]) -> dict[Concep
     return {c: df[c] + REPEAT_WEIGHT * (n - df[c]) for c, n in tf.items() if n >= 2 and df[c] >= min_df}
 
 
-def compute_salience(sentences: Sequence[Sequence[Sentence]]) -> Salience:
-    """Bigram and word concepts seen at least twice; words alone when the cluster shares too few."""
+def compute_salience(
+    sentences: Sequence[Sequence[Sentence]], stop: threading.Event | None = None
+) -> Salience:
+    """Bigram and word concepts seen at least twice; words alone when the cluster shares too few.
+
+    `stop`, once set, ends the work (`Cancelled`), checked per article.
+    """
     weights: dict[Concept, float] = {}
     concepts: dict[tuple[int, int], frozenset[Concept]] = {}
     for bigrams in (True, False):
-        per_article = [[sentence_concepts(s, bigrams) for s in article] for article in sentences]
+        per_article = []
+        for article in sentences:
+            check(stop)
+            per_article.append([sentence_concepts(s, bigrams) for s in article])
         weights = _weights(per_article)
         concepts = {
             (s.article, s.index): c
