@@ -1,6 +1,9 @@
 """`python -m eval run ...`: score a system against references, beside baselines and other systems.
 
 `python -m eval paraphrase ...`: the precision of key-fact support on MSRP sentence pairs.
+
+`python -m eval conflicts {mine,export,score} ...`: the precision and recall of reported conflicts
+on labelled sentence pairs (docs/conflict-labels.md).
 """
 
 from __future__ import annotations
@@ -13,6 +16,18 @@ from pathlib import Path
 from typing import Literal
 
 from eval.baselines import BASELINES
+from eval.conflicts import (
+    CANDIDATES,
+    DEFAULT_NUM_FACTS,
+    MineConfig,
+    ScoreConfig,
+    conflicts_table,
+    data_spec,
+    run_export,
+    run_mine,
+    run_score,
+)
+from eval.conflicts import RESULTS as CONFLICT_RESULTS
 from eval.data import DEFAULT_FIELDS, DataError, Fields
 from eval.paraphrase import RESULTS, ParaphraseConfig, paraphrase_table, run_paraphrase
 from eval.report import facts_table, paired_table, score_table
@@ -136,8 +151,121 @@ def _parser() -> argparse.ArgumentParser:
     )
     para.add_argument("--model", help="seq2seq checkpoint (hub id or directory); implies --engine seq2seq")
     para.add_argument("--batch-size", type=_int_in(1), default=64, help="pairs per engine call")
+    para.add_argument(
+        "--curve",
+        type=_thresholds,
+        default=(),
+        help="comma-separated merge thresholds (0-1) to also run at: the precision-recall curve",
+    )
     para.add_argument("-v", "--verbose", action="store_true")
+    _conflicts_parser(sub)
     return parser
+
+
+def _thresholds(text: str) -> tuple[float, ...]:
+    try:
+        values = tuple(float(v) for v in text.split(",") if v.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected numbers separated by commas, got {text!r}") from None
+    if not values or any(not 0.0 <= v <= 1.0 for v in values):
+        raise argparse.ArgumentTypeError(f"thresholds must lie in [0, 1], got {text!r}")
+    return values
+
+
+def _data_spec(text: str) -> tuple[str, Path]:
+    try:
+        return data_spec(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _conflicts_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    conf = sub.add_parser(
+        "conflicts",
+        help="precision and recall of reported conflicts on labelled pairs (docs/conflict-labels.md)",
+    )
+    steps = conf.add_subparsers(dest="step", required=True)
+    data_help = (
+        "cluster JSONL as PATH or NAME=PATH (NAME: the label rows' dataset; default: the file name up to '_')"
+    )
+    mine = steps.add_parser("mine", help="candidate pairs to label, with their text (local use only)")
+    mine.add_argument("--data", type=_data_spec, action="append", required=True, help=data_help)
+    mine.add_argument("--out", type=Path, required=True, help=f"writes {CANDIDATES} here (never commit it)")
+    mine.add_argument(
+        "--per-cluster", type=_int_in(0), default=3, help="pairs from the harness's rules per cluster"
+    )
+    mine.add_argument("--labels", type=Path, help="a label file: pairs labelled already are not mined again")
+    mine.add_argument("--no-engine", action="store_true", help="leave out the pairs the engine reports")
+    score = steps.add_parser("score", help="run the system on the labelled clusters and score its conflicts")
+    score.add_argument(
+        "--labels", type=Path, required=True, help="label file, e.g. eval/labels/conflicts.jsonl"
+    )
+    score.add_argument("--data", type=_data_spec, action="append", required=True, help=data_help)
+    score.add_argument("--out", type=Path, help="write results.json, pairs.jsonl and unlabeled.jsonl here")
+    score.add_argument("--batch-size", type=_int_in(1), default=8, help="clusters per engine call")
+    for step, num_facts in ((mine, NUM_FACTS_RANGE[1]), (score, DEFAULT_NUM_FACTS)):
+        step.add_argument(
+            "--engine", choices=["embedded", "seq2seq"], default="embedded", help="engine run in this process"
+        )
+        step.add_argument(
+            "--model", help="seq2seq checkpoint (hub id or directory); implies --engine seq2seq"
+        )
+        step.add_argument(
+            "--num-facts",
+            type=_int_in(*NUM_FACTS_RANGE),
+            default=num_facts,
+            help=f"key facts asked (the engine reports at most as many conflicts; default {num_facts})",
+        )
+        step.add_argument("-v", "--verbose", action="store_true")
+    export = steps.add_parser("export", help="add labelled candidates to the label file, text dropped")
+    export.add_argument(
+        "candidates", type=Path, nargs="+", help="candidates.jsonl / unlabeled.jsonl, labels filled"
+    )
+    export.add_argument("--labels", type=Path, required=True, help="label file to add to (made if absent)")
+    export.add_argument("-v", "--verbose", action="store_true")
+
+
+def _conflicts(args: argparse.Namespace) -> int:
+    out = sys.stdout
+    try:
+        if args.step == "export":
+            counts = run_export(args.candidates, args.labels)
+            out.write(f"{counts['added']} labels added, {counts['total']} in {args.labels}\n")
+            return 0
+        engine: Literal["embedded", "seq2seq"] = "seq2seq" if args.model else args.engine
+        if args.step == "mine":
+            mined = run_mine(
+                MineConfig(
+                    data=args.data,
+                    out=args.out,
+                    per_cluster=args.per_cluster,
+                    labels=args.labels,
+                    engine=None if args.no_engine else engine,
+                    model=args.model,
+                    num_facts=args.num_facts,
+                )
+            )
+            reasons = ", ".join(f"{k} {v}" for k, v in mined["by_reason"].items())
+            out.write(f"{mined['candidates']} candidates in {args.out / CANDIDATES} ({reasons})\n")
+            return 0
+        results = run_score(
+            ScoreConfig(
+                labels=args.labels,
+                data=args.data,
+                out=args.out,
+                engine=engine,
+                model=args.model,
+                num_facts=args.num_facts,
+                batch_size=args.batch_size,
+            )
+        )
+    except (DataError, FileNotFoundError, ValueError) as exc:
+        sys.stderr.write(f"error: {exc}\n")
+        return 2
+    out.write(conflicts_table(results))
+    if args.out:
+        out.write(f"results: {args.out / CONFLICT_RESULTS}\n")
+    return 0
 
 
 def _paraphrase(args: argparse.Namespace) -> int:
@@ -148,6 +276,7 @@ def _paraphrase(args: argparse.Namespace) -> int:
         engine="seq2seq" if args.model else args.engine,
         model=args.model,
         batch_size=args.batch_size,
+        curve=args.curve,
     )
     try:
         results = run_paraphrase(config)
@@ -167,6 +296,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     if args.command == "paraphrase":
         return _paraphrase(args)
+    if args.command == "conflicts":
+        return _conflicts(args)
     defaults = DEFAULT_FIELDS[args.format]
     fields = Fields(
         id=args.id_field or defaults.id,

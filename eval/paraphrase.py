@@ -26,7 +26,7 @@ from tqdm import tqdm
 
 from eval.data import DataError, Document, Example, file_sha256
 from eval.provenance import git_commit, versions
-from eval.systems import NUM_FACTS_RANGE, engine_system
+from eval.systems import NUM_FACTS_RANGE, EngineSystem, engine_system
 
 log = logging.getLogger(__name__)
 
@@ -90,20 +90,21 @@ class Verdict:
     support: int  # the highest `support` the system gave a fact (0: no fact)
     facts: int
     conflicts: int
+    refused: bool = False  # the system refused the pair (no sentence it would read)
 
     @property
     def no_fact(self) -> bool:
         return self.facts == 0
 
 
-def judge(key_facts: Sequence[Mapping[str, Any]], conflicts: int = 0) -> Verdict:
+def judge(key_facts: Sequence[Mapping[str, Any]], conflicts: int = 0, refused: bool = False) -> Verdict:
     """Read one response: merged when some fact's sources cite article 0 and article 1.
 
     The sources decide, not the `support` number the system reports beside them.
     """
     merged = any({s["article"] for s in f.get("sources", ())} >= {0, 1} for f in key_facts)
     support = max((int(f.get("support", 0)) for f in key_facts), default=0)
-    return Verdict(merged=merged, support=support, facts=len(key_facts), conflicts=conflicts)
+    return Verdict(merged=merged, support=support, facts=len(key_facts), conflicts=conflicts, refused=refused)
 
 
 def _ratio(num: int, den: int) -> float | None:
@@ -154,6 +155,8 @@ class ParaphraseConfig:
     engine: Literal["embedded", "seq2seq"] = "embedded"
     model: str | None = None
     batch_size: int = 64
+    # Merge thresholds to run the system at besides its default: the precision-recall curve.
+    curve: tuple[float, ...] = ()
 
 
 def summarize_results(
@@ -175,6 +178,7 @@ def summarize_results(
             "no_fact": len(no_fact),
             "no_fact_positives": sum(p.label for p in no_fact),
             "with_conflict": sum(v.conflicts > 0 for v in verdicts),
+            "refused": sum(v.refused for v in verdicts),
             **asdict(every),
         },
         "metrics": every.metrics(),
@@ -187,23 +191,47 @@ def _articles(pair: Pair) -> tuple[Document, Document]:
     return Document(pair.text1), Document(pair.text2)
 
 
+def _verdicts(system: EngineSystem, pairs: Sequence[Pair], batch_size: int) -> list[Verdict]:
+    verdicts: list[Verdict] = []
+    with tqdm(total=len(pairs), desc=system.name, unit="pair") as bar:
+        for start in range(0, len(pairs), batch_size):
+            batch = pairs[start : start + batch_size]
+            examples = [Example(id=f"{p.id1}-{p.id2}", documents=_articles(p), references=()) for p in batch]
+            for example, output in zip(
+                examples, system.summarize_batch(examples, MAX_WORDS, NUM_FACTS), strict=True
+            ):
+                if output.error:  # e.g. both sentences are boilerplate: no fact, so not merged
+                    log.debug("pair %s: %s", example.id, output.error)
+                verdicts.append(judge(output.key_facts, len(output.conflicts), refused=bool(output.error)))
+            bar.update(len(batch))
+    return verdicts
+
+
 def run_paraphrase(config: ParaphraseConfig) -> dict[str, Any]:
-    """Send every pair through the engine in batches; write results.json and pairs.jsonl to `out`."""
+    """Send every pair through the engine in batches; write results.json and pairs.jsonl to `out`.
+
+    With `curve`, the pairs go through again at each of those merge thresholds, and results.json
+    gets the precision and recall at each (`curve`, threshold ascending).
+    """
     c = config
     if c.batch_size < 1:
         raise ValueError(f"batch_size must be at least 1, got {c.batch_size}")
+    if any(not 0.0 <= t <= 1.0 for t in c.curve):
+        raise ValueError(f"curve thresholds must lie in [0, 1], got {list(c.curve)}")
     pairs = read_pairs(c.data, c.limit)
     system = engine_system(c.engine, c.model)
-    verdicts: list[Verdict] = []
     t0 = time.perf_counter()
-    with tqdm(total=len(pairs), desc=system.name, unit="pair") as bar:
-        for start in range(0, len(pairs), c.batch_size):
-            batch = pairs[start : start + c.batch_size]
-            examples = [Example(id=f"{p.id1}-{p.id2}", documents=_articles(p), references=()) for p in batch]
-            for output in system.summarize_batch(examples, MAX_WORDS, NUM_FACTS):
-                verdicts.append(judge(output.key_facts, len(output.conflicts)))
-            bar.update(len(batch))
+    verdicts = _verdicts(system, pairs, c.batch_size)
     elapsed = time.perf_counter() - t0
+    curve = []
+    for t in sorted(set(c.curve)):
+        at = Confusion.of(
+            (p.label, v.merged)
+            for p, v in zip(
+                pairs, _verdicts(engine_system(c.engine, c.model, t), pairs, c.batch_size), strict=True
+            )
+        )
+        curve.append({"threshold": t, **asdict(at), **at.metrics()})
     settings = {
         "data": str(c.data),
         "dataset_sha256": file_sha256(c.data),
@@ -217,6 +245,7 @@ def run_paraphrase(config: ParaphraseConfig) -> dict[str, Any]:
         "versions": versions(),
     }
     results = summarize_results(pairs, verdicts, settings)
+    results["curve"] = curve
     if c.out is not None:
         c.out.mkdir(parents=True, exist_ok=True)
         (c.out / RESULTS).write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
@@ -254,6 +283,14 @@ def paraphrase_table(results: Mapping[str, Any]) -> str:
     )
     lines.append(
         f"no fact: {counts['no_fact']} pairs ({counts['no_fact_positives']} labelled paraphrase),"
-        " counted as not merged"
+        f" counted as not merged (of them refused by the system: {counts.get('refused', 0)})"
     )
+    if results.get("curve"):
+        lines.append("precision-recall curve of the merge threshold (the system's default is above):")
+        lines.append(f"{'threshold':>9} {'precision':>9} {'recall':>7} {'merged':>7}")
+        for row in results["curve"]:
+            lines.append(
+                f"{row['threshold']:>9.2f} {_fmt(row['precision']):>9} {_fmt(row['recall']):>7}"
+                f" {row['tp'] + row['fp']:>7}"
+            )
     return "\n".join(lines) + "\n"

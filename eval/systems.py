@@ -11,6 +11,7 @@ import logging
 import time
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import asdict, dataclass, field
+from datetime import datetime
 from typing import Any, Literal
 
 import httpx
@@ -27,6 +28,7 @@ from service.domain import (
     Result,
 )
 from service.engines import build_engine, run_batch
+from service.errors import InvalidInput
 from service.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -51,6 +53,8 @@ class Output:
     summary: str
     key_facts: list[dict[str, Any]] = field(default_factory=list)
     conflicts: list[dict[str, Any]] = field(default_factory=list)
+    # Figures that changed between dated articles, reported apart from conflicts (same shape).
+    updates: list[dict[str, Any]] = field(default_factory=list)
     elapsed_ms: float = 0.0
     engine: str | None = None
     model: str | None = None
@@ -71,11 +75,18 @@ def _facts(result: Result) -> list[dict[str, Any]]:
     ]
 
 
+def _json_ready(items: list[tuple[str, Any]]) -> dict[str, Any]:
+    """`asdict`'s dict_factory: dates as ISO 8601 strings, as the HTTP API gives them, so an
+    in-process output has the same shape as a remote one and writes to JSON as is."""
+    return {k: v.isoformat() if isinstance(v, datetime) else v for k, v in items}
+
+
 def _output(result: Result, elapsed_ms: float) -> Output:
     return Output(
         summary=result.summary,
         key_facts=_facts(result),
-        conflicts=[asdict(c) for c in result.conflicts],
+        conflicts=[asdict(c, dict_factory=_json_ready) for c in result.conflicts],
+        updates=[asdict(u, dict_factory=_json_ready) for u in result.updates],
         elapsed_ms=elapsed_ms,
         engine=result.engine,
         model=result.model,
@@ -115,14 +126,35 @@ class EngineSystem:
         """All `examples` in one engine call, outputs in the same order; each output's `elapsed_ms`
         is its share of the call's time. For callers that need no streaming rows."""
         t0 = time.perf_counter()
-        results = run_batch(self.engine, [to_cluster(e, max_words, num_facts) for e in examples])
+        clusters = [to_cluster(e, max_words, num_facts) for e in examples]
+        try:
+            results: list[Result | Exception] = list(run_batch(self.engine, clusters))
+        except InvalidInput:
+            # One example the service refuses (e.g. nothing but boilerplate) must not sink the
+            # rest: run them one by one, and give the refused ones their error.
+            results = []
+            for cluster in clusters:
+                try:
+                    results.extend(run_batch(self.engine, [cluster]))
+                except InvalidInput as exc:
+                    results.append(exc)
         share = (time.perf_counter() - t0) * 1e3 / max(len(examples), 1)
-        return [_output(r, share) for r in results]
+        return [
+            Output(summary="", elapsed_ms=share, error=f"refused: {r}")
+            if isinstance(r, Exception)
+            else _output(r, share)
+            for r in results
+        ]
 
 
-def engine_system(engine: Literal["embedded", "seq2seq"], model: str | None = None) -> EngineSystem:
-    """An engine of the service in this process; the rest of its settings from SUMMARIZER_*."""
-    return EngineSystem(Settings(engine=engine, model=model))
+def engine_system(
+    engine: Literal["embedded", "seq2seq"], model: str | None = None, same_fact_threshold: float | None = None
+) -> EngineSystem:
+    """An engine of the service in this process; the rest of its settings from SUMMARIZER_*.
+
+    `same_fact_threshold` overrides the merge score at which the service counts two articles'
+    sentences as one fact (to trace its precision-recall curve)."""
+    return EngineSystem(Settings(engine=engine, model=model, same_fact_threshold=same_fact_threshold))
 
 
 class RemoteSystem:
@@ -167,6 +199,7 @@ class RemoteSystem:
                         summary=data["summary"],
                         key_facts=data.get("key_facts", []),
                         conflicts=data.get("conflicts", []),
+                        updates=data.get("updates", []),
                         elapsed_ms=(time.perf_counter() - t0) * 1e3,
                         engine=data.get("engine"),
                         model=data.get("model"),

@@ -90,11 +90,24 @@ class Claim:
     value: str
     text: str
     sources: tuple[SourceRef, ...]
+    # When the articles giving this version were published (the newest of them), where known.
+    published: datetime | None = None
 
 
 @dataclass(frozen=True)
 class Conflict:
     """Articles give different figures for the same thing; every version is kept, none picked."""
+
+    subject: str
+    claims: tuple[Claim, ...]
+
+
+@dataclass(frozen=True)
+class Update:
+    """A figure that changed between dated articles (a toll rising): every version, newest first.
+
+    Not a disagreement: each version was true when its article was published.
+    """
 
     subject: str
     claims: tuple[Claim, ...]
@@ -144,4 +157,5 @@ class Result:
     # Fact items the engine discarded, by reason (e.g. "ungrounded_entity"); exported as a metric.
     facts_dropped: dict[str, int] = field(default_factory=dict)
     conflicts: list[Conflict] = field(default_factory=list)
+    updates: list[Update] = field(default_factory=list)
     timings_ms: dict[str, float] = field(default_factory=dict)

@@ -62,6 +62,13 @@ class Settings(BaseSettings):
     input_selection: Literal["salience", "lead", "per-article"] = Field(
         "salience", description="What enters the model when the articles exceed its budget."
     )
+    same_fact_threshold: float | None = Field(
+        None,
+        ge=0.0,
+        le=1.0,
+        description="Merge score at which sentences of two articles count as one fact (its support);"
+        " higher is stricter (default: the score's fitted threshold, 0.82).",
+    )
 
     # --- request limits -----------------------------------------------------------------------
     max_articles: int = Field(

@@ -7,7 +7,15 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from service.domain import MAX_MAX_WORDS, MAX_NUM_FACTS, MIN_MAX_WORDS, MIN_NUM_FACTS, Result, SourceRef
+from service.domain import (
+    MAX_MAX_WORDS,
+    MAX_NUM_FACTS,
+    MIN_MAX_WORDS,
+    MIN_NUM_FACTS,
+    Claim,
+    Result,
+    SourceRef,
+)
 
 # Hard ceilings of the schema; the configured limits (settings) are checked on top of these.
 MAX_ARTICLE_CHARS = 200_000
@@ -77,11 +85,21 @@ class ClaimOut(BaseModel):
     text: str = Field(description="The sentence that gives it.")
     sources: list[Source]
     support: int = Field(description="How many different articles give this version.")
+    published: datetime | None = Field(
+        None, description="When the newest article giving this version was published, where known."
+    )
 
 
 class ConflictOut(BaseModel):
     subject: str = Field(description="What the figures count, e.g. 'prisoners', 'date'.")
     claims: list[ClaimOut] = Field(description="Each version with its sources; none is picked.")
+
+
+class UpdateOut(BaseModel):
+    subject: str = Field(description="What the figures count, e.g. 'deaths'.")
+    claims: list[ClaimOut] = Field(
+        description="Each version with its sources and date, newest first: the figure changed over time."
+    )
 
 
 class ArticleInput(BaseModel):
@@ -106,7 +124,12 @@ class SummarizeResponse(BaseModel):
     summary: str
     key_facts: list[KeyFactOut]
     conflicts: list[ConflictOut] = Field(
-        description="Figures the articles disagree on; their sentences are not among key_facts."
+        description="Figures the articles disagree on; their sentences are not among key_facts,"
+        " and the summary states no version alone."
+    )
+    updates: list[UpdateOut] = Field(
+        default_factory=list,
+        description="Figures that changed between dated articles (a toll rising), newest version first.",
     )
     engine: Literal["embedded", "seq2seq"]
     model: str | None
@@ -132,27 +155,26 @@ class SummarizeResponse(BaseModel):
                 for s in refs
             ]
 
+        def claims(items: tuple[Claim, ...]) -> list[ClaimOut]:
+            return [
+                ClaimOut(
+                    value=cl.value,
+                    text=cl.text,
+                    sources=sources(cl.sources),
+                    support=len({s.article for s in cl.sources}),
+                    published=cl.published,
+                )
+                for cl in items
+            ]
+
         return cls(
             summary=result.summary,
             key_facts=[
                 KeyFactOut(text=f.text, support=f.support, sources=sources(f.sources))
                 for f in result.key_facts
             ],
-            conflicts=[
-                ConflictOut(
-                    subject=c.subject,
-                    claims=[
-                        ClaimOut(
-                            value=cl.value,
-                            text=cl.text,
-                            sources=sources(cl.sources),
-                            support=len({s.article for s in cl.sources}),
-                        )
-                        for cl in c.claims
-                    ],
-                )
-                for c in result.conflicts
-            ],
+            conflicts=[ConflictOut(subject=c.subject, claims=claims(c.claims)) for c in result.conflicts],
+            updates=[UpdateOut(subject=u.subject, claims=claims(u.claims)) for u in result.updates],
             engine=result.engine,
             model=result.model,
             input=InputOut(

@@ -17,4 +17,4 @@ def build_engine(settings: Settings) -> Engine:
         return Seq2SeqEngine(settings)
     from service.engines.embedded import EmbeddedEngine
 
-    return EmbeddedEngine()
+    return EmbeddedEngine(same_fact=settings.same_fact_threshold)

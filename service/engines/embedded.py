@@ -15,7 +15,8 @@ from datetime import datetime
 from service.domain import ArticleUsage, Cluster, InputReport, Result
 from service.engines.base import Engine, abandoned
 from service.errors import Cancelled, InvalidInput, check
-from service.facts.assemble import key_facts
+from service.facts.assemble import disputes, key_facts, qualify
+from service.facts.same_fact import THRESHOLD
 from service.nlp.salience import compute_salience
 from service.nlp.selection import select_sentences
 from service.nlp.sentences import Sentence, analyze, fit_words
@@ -38,6 +39,13 @@ class EmbeddedEngine(Engine):
     name = "embedded"
     model_id = None
 
+    # The merge score at which two articles' sentences are one fact (`service.facts.same_fact`).
+    same_fact: float = THRESHOLD
+
+    def __init__(self, same_fact: float | None = None) -> None:
+        if same_fact is not None:
+            self.same_fact = same_fact
+
     def summarize(
         self, clusters: Sequence[Cluster], stop: Sequence[threading.Event] | None = None
     ) -> list[Result]:
@@ -58,19 +66,38 @@ class EmbeddedEngine(Engine):
         if not any(sentences):
             raise InvalidInput("the articles contain no sentences")
         salience = compute_salience(sentences, stop)
+        published = [a.published for a in cluster.articles]
+        # Read first: the summary must not state one side of a dispute alone.
+        found = disputes(sentences, salience, published)
         t1 = time.perf_counter()
         max_words = cluster.options.max_words
         check(stop)
-        chosen = select_sentences(sentences, salience, max_words, stop=stop)
+        chosen = select_sentences(sentences, salience, max_words, stop=stop, avoid=found.one_sided)
         if chosen:
-            summary = " ".join(s.text for s in order(chosen, [a.published for a in cluster.articles]))
+            summary = " ".join(s.text for s in order(chosen, published))
         else:  # the budget is below every usable sentence: cut the most salient sentence
             flat = [s for article in sentences for s in article]
-            top = max(flat, key=lambda s: (salience.gain(s), -s.article, -s.index))
+            top = max(
+                flat,
+                key=lambda s: (
+                    (s.article, s.index) not in found.one_sided,
+                    salience.gain(s),
+                    -s.article,
+                    -s.index,
+                ),
+            )
             summary = fit_words(top.text, max_words)
+        summary = qualify(summary, found, max_words)
         t2 = time.perf_counter()
         check(stop)
-        facts = key_facts(sentences, [a.text for a in cluster.articles], salience, cluster.options.num_facts)
+        facts = key_facts(
+            sentences,
+            [a.text for a in cluster.articles],
+            salience,
+            cluster.options.num_facts,
+            found,
+            same_fact=self.same_fact,
+        )
         t3 = time.perf_counter()
         usage = tuple(
             ArticleUsage(article=i, total=count_words(a.text), used=count_words(a.text), truncated=False)
@@ -83,6 +110,7 @@ class EmbeddedEngine(Engine):
             engine=self.name,
             model=None,
             conflicts=facts.conflicts,
+            updates=facts.updates,
             facts_dropped=dict(facts.dropped),
             timings_ms={
                 "analyze": (t1 - t0) * 1e3,

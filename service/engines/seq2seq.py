@@ -19,7 +19,8 @@ from service.engines.base import Engine, abandoned
 from service.engines.generation import Generated, Row, generate
 from service.engines.runtime import ModelRuntime
 from service.errors import Cancelled, EngineError, InvalidInput, check
-from service.facts.assemble import key_facts
+from service.facts.assemble import disputes, key_facts, qualify
+from service.facts.same_fact import THRESHOLD
 from service.nlp.packing import PackedArticle, pack
 from service.nlp.salience import Salience, compute_salience
 from service.nlp.sentences import Sentence, analyze, fit_words
@@ -203,16 +204,22 @@ class Seq2SeqEngine(Engine):
     ) -> Result:
         summary = outputs[(i, "summary")]
         generated_facts = outputs.get((i, "facts"))
+        found = disputes(p.sentences, p.salience, [a.published for a in cluster.articles])
         facts = key_facts(
             p.sentences,
             [a.text for a in cluster.articles],
             p.salience,
             cluster.options.num_facts,
+            found,
             # Plain summarizers write no facts: the extractive selector picks them.
             generated=generated_facts.text if generated_facts is not None else None,
+            same_fact=THRESHOLD
+            if self.settings.same_fact_threshold is None
+            else self.settings.same_fact_threshold,
         )
+        max_words = cluster.options.max_words
         return Result(
-            summary=fit_words(summary.text.strip(), cluster.options.max_words),
+            summary=qualify(fit_words(summary.text.strip(), max_words), found, max_words),
             key_facts=facts.key_facts,
             input=InputReport(
                 unit="tokens", budget=self.max_input_tokens, articles=tuple(a.usage for a in p.packed)
@@ -222,4 +229,5 @@ class Seq2SeqEngine(Engine):
             generated_tokens=summary.new_tokens + (generated_facts.new_tokens if generated_facts else 0),
             facts_dropped=dict(facts.dropped),
             conflicts=facts.conflicts,
+            updates=facts.updates,
         )

@@ -1,8 +1,9 @@
-"""The one facts step both engines share: key facts and conflicts for a cluster.
+"""The one facts step both engines share: disputes, key facts and the summary's honesty.
 
-Conflicts are read off the articles themselves, whatever a model writes. Key facts are either a
-model's generated items, kept where the articles back them, or (with no generated text) the
-extractive selector's sentences, leaving out the sentences of a conflict so no version wins.
+Conflicts and updates are read off the articles themselves, whatever a model writes. Key facts
+are either a model's generated items, kept where the articles back them, or (with no generated
+text) the extractive selector's sentences; either way no fact states one side of a dispute, and
+`qualify` makes sure no summary does.
 """
 
 from __future__ import annotations
@@ -10,19 +11,54 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
-from service.domain import Conflict, KeyFact
+from service.domain import Claim, Conflict, KeyFact, Update
 from service.facts.conflicts import conflict_sentences, find_conflicts
+from service.facts.figures import Figure, figures
 from service.facts.grounding import ground_items, split_items
+from service.facts.same_fact import THRESHOLD
 from service.facts.select import select_facts
 from service.nlp.salience import Salience
-from service.nlp.sentences import Sentence
+from service.nlp.sentences import Sentence, fit_words, split_sentences
+from service.nlp.words import count_words
+
+# Disputes read per cluster: enough for the summary to keep off every one that matters.
+MAX_DISPUTES = 100
+# A summary cut shorter than this to make room for a note on a dispute says too little.
+MIN_WORDS_BESIDE_NOTE = 5
+
+
+@dataclass(frozen=True)
+class Disputes:
+    """What the articles disagree on (conflicts) and what changed between them (updates), all of
+    it: the summary keeps off every side of them, the response lists the first ones."""
+
+    conflicts: list[Conflict]
+    updates: list[Update]
+
+    @property
+    def one_sided(self) -> frozenset[tuple[int, int]]:
+        """(article, sentence) pairs no summary or key fact may state alone: every version of a
+        conflict, and the superseded versions of an update (its newest one is what is known)."""
+        old = [claim for u in self.updates for claim in u.claims[1:]]
+        return conflict_sentences(self.conflicts) | frozenset(
+            (s.article, s.sentence) for claim in old for s in claim.sources
+        )
+
+
+def disputes(
+    sentences: Sequence[Sequence[Sentence]], salience: Salience, published: Sequence[datetime | None]
+) -> Disputes:
+    conflicts, updates = find_conflicts(sentences, salience, MAX_DISPUTES, published)
+    return Disputes(conflicts=conflicts, updates=updates)
 
 
 @dataclass(frozen=True)
 class Facts:
     key_facts: list[KeyFact]
     conflicts: list[Conflict]
+    updates: list[Update] = field(default_factory=list)
     # Generated items dropped, by reason (e.g. "ungrounded_name"); exported as a metric.
     dropped: Counter[str] = field(default_factory=Counter)
 
@@ -32,12 +68,66 @@ def key_facts(
     texts: Sequence[str],
     salience: Salience,
     limit: int,
+    found: Disputes,
     generated: str | None = None,
+    same_fact: float = THRESHOLD,
 ) -> Facts:
-    """Key facts and conflicts of one cluster; `generated` is a model's fact text, if it wrote one."""
-    conflicts = find_conflicts(sentences, salience, limit)
+    """Key facts, conflicts and updates of one cluster (at most `limit` of each); `generated` is a
+    model's fact text, if it wrote one. Both ways, a fact's support counts the articles stating
+    the same fact (`same_fact`), and no fact states one side of a dispute alone."""
+    conflicts, updates = found.conflicts[:limit], found.updates[:limit]
     if generated is None:
-        facts = select_facts(sentences, salience, limit, conflict_sentences(conflicts))
-        return Facts(key_facts=facts, conflicts=conflicts)
-    facts, dropped = ground_items(split_items(generated), sentences, texts, limit)
-    return Facts(key_facts=facts, conflicts=conflicts, dropped=dropped)
+        facts = select_facts(sentences, salience, limit, found.one_sided, same_fact)
+        return Facts(key_facts=facts, conflicts=conflicts, updates=updates)
+    facts, dropped = ground_items(split_items(generated), sentences, texts, limit, found.one_sided, same_fact)
+    return Facts(key_facts=facts, conflicts=conflicts, updates=updates, dropped=dropped)
+
+
+def _figure_of(claim: Claim) -> Figure | None:
+    found = figures(claim.value)
+    return found[0] if found else None
+
+
+def _states(summary_figures: Sequence[Figure], f: Figure | None) -> bool:
+    """The summary gives `f`'s value as a plain figure ("at least 60" takes no side)."""
+    return f is not None and any(
+        g.value == f.value and g.bound == "exact" and (g.kind == f.kind or g.kind == "number")
+        for g in summary_figures
+    )
+
+
+def qualify(summary: str, found: Disputes, max_words: int) -> str:
+    """`summary`, never stating one side of a dispute alone: where it gives one version of a
+    conflict (or only a superseded version of an update), a note says what the sources say.
+
+    The note comes first in the word budget: the summary is cut to make room, and when even the
+    note cannot fit, the sentences stating a side are left out instead.
+    """
+    stated = figures(summary)
+    notes: list[str] = []
+    sides: list[Figure] = []
+    for c in found.conflicts:
+        figs = [_figure_of(claim) for claim in c.claims]
+        said = [_states(stated, f) for f in figs]
+        if any(said) and not all(said):
+            notes.append(f"Sources differ on {c.subject}: {' or '.join(cl.value for cl in c.claims)}.")
+            sides.extend(f for f, s in zip(figs, said, strict=True) if s and f is not None)
+    for u in found.updates:
+        figs = [_figure_of(claim) for claim in u.claims]
+        if not _states(stated, figs[0]) and any(_states(stated, f) for f in figs[1:]):
+            when = f" ({u.claims[0].published:%b %-d})" if u.claims[0].published else ""
+            notes.append(f"The latest figure for {u.subject} is {u.claims[0].value}{when}.")
+            sides.extend(f for f in figs[1:] if f is not None and _states(stated, f))
+    if not notes:
+        return summary
+    note = " ".join(notes)
+    room = max_words - count_words(note)
+    if room >= MIN_WORDS_BESIDE_NOTE:
+        return f"{fit_words(summary, room)} {note}"
+    # No room for the note: leave out what states a side.
+    kept = [
+        summary[a:b].strip()
+        for a, b in split_sentences(summary)
+        if not any(_states(figures(summary[a:b]), f) for f in sides)
+    ]
+    return fit_words(" ".join(kept), max_words) if kept else fit_words(note, max_words)

@@ -17,6 +17,21 @@ MONTHS = frozenset(
 WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
 
 
+# Sentences that report that nothing was said or known: news, perhaps, but never a key fact.
+NON_FACT_RE = re.compile(
+    r"\b(?:declined|refused|did not|didn't|would not|wouldn't|could not|couldn't) (?:to )?"
+    r"(?:comment|respond|elaborate|give details|be reached|return (?:calls|messages))"
+    r"|\bno comment\b|\bcould not be reached\b|\bwas not (?:immediately )?(?:clear|known|available)\b"
+    r"|\bwere not (?:immediately )?(?:clear|known|available)\b|\bnot immediately (?:clear|known|available)\b",
+    re.IGNORECASE,
+)
+
+
+def says_nothing(text: str) -> bool:
+    """A refusal to comment, or a statement that something is not known."""
+    return bool(NON_FACT_RE.search(text))
+
+
 def numbers(text: str) -> set[str]:
     """Numbers as written, commas dropped so "1,200" and "1200" agree."""
     return {n.replace(",", "").rstrip(".") for n in NUMBER_RE.findall(text)}

@@ -10,6 +10,7 @@ import numpy as np
 
 from service.domain import KeyFact
 from service.facts.features import numbers, proper_names, source_ref
+from service.facts.same_fact import THRESHOLD, same_fact_matrix
 from service.facts.select import best_per_article
 from service.nlp.salience import MAX_POOL, top_sentences
 from service.nlp.sentences import Sentence, split_sentences
@@ -32,12 +33,20 @@ def split_items(generated: str) -> list[str]:
 
 
 def ground_items(
-    items: Sequence[str], sentences: Sequence[Sequence[Sentence]], texts: Sequence[str], limit: int
+    items: Sequence[str],
+    sentences: Sequence[Sequence[Sentence]],
+    texts: Sequence[str],
+    limit: int,
+    one_sided: frozenset[tuple[int, int]] = frozenset(),
+    same_fact: float = THRESHOLD,
 ) -> tuple[list[KeyFact], Counter[str]]:
     """Keep the generated items the articles back; count the dropped ones by reason.
 
     An item is dropped when it has a number or proper name that no article contains, when no
-    source sentence is similar enough to back it, or when it repeats a kept item.
+    source sentence is similar enough to back it, when the sentence backing it best states one
+    side of a dispute (`one_sided`: a conflict's version, an update's superseded one), or when it
+    repeats a kept item. A kept item's sources are that sentence and, as for extractive facts,
+    the sentences of other articles stating the same fact (merge score at least `same_fact`).
     """
     dropped: Counter[str] = Counter()
     flat = [s for article in sentences for s in article]
@@ -50,6 +59,7 @@ def ground_items(
     known_lower = {w.lower() for w in known_words}
     matrix = tfidf_matrix([*(s.stems for s in flat), *item_stems])
     sent_m, item_m = matrix[: len(flat)], matrix[len(flat) :]
+    merge = same_fact_matrix(flat) if flat else np.zeros((0, 0))
     facts: list[KeyFact] = []
     kept: list[int] = []
     for k, item in enumerate(items):
@@ -68,11 +78,20 @@ def ground_items(
         if not flat or sims.max() < SUPPORTS:
             dropped["unsupported"] += 1
             continue
+        best = int(np.argmax(sims))
+        own = flat[best]
+        if (own.article, own.index) in one_sided:
+            dropped["disputed"] += 1
+            continue
         if any(float(item_m[k] @ item_m[j]) >= 0.8 for j in kept):
             dropped["duplicate"] += 1
             continue
-        backing = best_per_article(sims, flat, SUPPORTS)
-        facts.append(KeyFact(text=item, sources=tuple(source_ref(s) for s in backing)))
+        others = [
+            s
+            for s in best_per_article(merge[best], flat, same_fact)
+            if s.article != own.article and (s.article, s.index) not in one_sided
+        ]
+        facts.append(KeyFact(text=item, sources=tuple(source_ref(s) for s in (own, *others))))
         kept.append(k)
     if len(facts) > limit:
         dropped["over_limit"] += len(facts) - limit

@@ -10,30 +10,15 @@ from collections.abc import Sequence
 import numpy as np
 
 from service.domain import KeyFact
-from service.facts.features import anchor_numbers, features, source_ref
+from service.facts.features import features, says_nothing, source_ref
+from service.facts.same_fact import THRESHOLD, same_fact_matrix
 from service.nlp.salience import Salience, top_sentences
 from service.nlp.sentences import Sentence
 from service.nlp.similarity import tfidf_matrix
 
-# Cosine similarity (tf-idf over content stems) at which two sentences report the same fact ...
-SAME_FACT = 0.5
-# ... or a lower one, when both give the same figure (paraphrases keep their numbers).
-SAME_FACT_WITH_NUMBER = 0.2
-
-
-def same_fact_matrix(sentences: Sequence[Sentence]) -> np.ndarray:
-    """Pairwise "reports the same fact" scores: the cosine, raised to SAME_FACT for a shared figure."""
-    matrix = tfidf_matrix([s.stems for s in sentences])
-    sims = matrix @ matrix.T
-    ids: dict[str, int] = {}
-    rows = [[ids.setdefault(n, len(ids)) for n in anchor_numbers(s.text)] for s in sentences]
-    if ids:
-        incidence = np.zeros((len(sentences), len(ids)), dtype=np.float32)
-        for r, cols in enumerate(rows):
-            incidence[r, cols] = 1.0
-        shared = (incidence @ incidence.T) > 0
-        sims = np.where(shared & (sims >= SAME_FACT_WITH_NUMBER), np.maximum(sims, SAME_FACT), sims)
-    return sims
+# Cosine similarity (tf-idf over content stems) at which two sentences repeat each other: one
+# of them is enough in the list of key facts, even when they are not quite the same fact.
+REPEATS = 0.5
 
 
 def best_per_article(sims: np.ndarray, flat: Sequence[Sentence], threshold: float) -> list[Sentence]:
@@ -51,11 +36,13 @@ def select_facts(
     salience: Salience,
     limit: int,
     exclude: frozenset[tuple[int, int]] = frozenset(),
+    same_fact: float = THRESHOLD,
 ) -> list[KeyFact]:
     """The most salient concrete sentences (numbers, dates, names, quotes), one per fact.
 
-    Sentences reporting the same fact in different articles become one fact with several sources;
-    facts reported by more articles rank first. `exclude` holds (article, sentence) pairs that must
+    Sentences stating the same fact in different articles (merge score `same_fact.score` at or
+    above `same_fact`) become one fact with several sources; facts reported by more articles rank
+    first. `exclude` holds (article, sentence) pairs that must
     not be picked, such as the sentences of a conflict, where no version should win.
     """
     if limit <= 0:
@@ -64,16 +51,21 @@ def select_facts(
     flat = top_sentences([s for article in sentences for s in article], salience.gain)
     if not flat:
         return []
-    sims = same_fact_matrix(flat)
+    stems = tfidf_matrix([s.stems for s in flat])
+    cosine = stems @ stems.T
+    merge = same_fact_matrix(flat)
+    repeats = cosine >= REPEATS
     scored: list[tuple[int, float, int]] = []  # (support, score, flat index)
     for i, s in enumerate(flat):
         if not s.complete or not 6 <= s.n_words <= 60 or (s.article, s.index) in exclude:
+            continue
+        if says_nothing(s.text):  # "declined to comment": not a fact about the story
             continue
         f = features(s)
         if f.kinds == 0:
             continue
         score = salience.gain(s) / np.sqrt(s.n_words) * (1.0 + 0.25 * f.kinds)
-        support = len({flat[j].article for j in np.flatnonzero(sims[i] >= SAME_FACT)})
+        support = len({flat[j].article for j in np.flatnonzero(merge[i] >= same_fact)})
         scored.append((support, score, i))
     scored.sort(key=lambda x: (-x[0], -x[1], x[2]))
     facts: list[KeyFact] = []
@@ -82,10 +74,10 @@ def select_facts(
         if taken[i]:
             continue
         own = flat[i]
-        others = [s for s in best_per_article(sims[i], flat, SAME_FACT) if s.article != own.article]
+        others = [s for s in best_per_article(merge[i], flat, same_fact) if s.article != own.article]
         backing = [own, *others]
         # Everything saying the same thing is now used up, so no fact is listed twice.
-        taken |= sims[i] >= SAME_FACT
+        taken |= (merge[i] >= same_fact) | repeats[i]
         facts.append(KeyFact(text=flat[i].text, sources=tuple(source_ref(s) for s in backing)))
         if len(facts) == limit:
             break

@@ -70,6 +70,7 @@ def select_sentences(
     cost: Callable[[Sentence], int] = lambda s: s.n_words,
     start: Sequence[Sentence] = (),
     stop: threading.Event | None = None,
+    avoid: frozenset[tuple[int, int]] = frozenset(),
 ) -> list[Sentence]:
     """Greedy budgeted selection: the chosen sentences' costs (words by default) never exceed `budget`.
 
@@ -77,8 +78,9 @@ def select_sentences(
     adds to the selection's coverage of every sentence of the cluster (Lin & Bilmes 2011: each
     sentence is covered by its tf-idf similarity to the chosen ones, up to COVERAGE_CAP of its
     similarity to the whole cluster, so no single topic soaks up the budget). `start` sentences
-    are taken first, whatever their gain, and count against the budget. `stop`, once set, ends
-    the work (`Cancelled`).
+    are taken first, whatever their gain, and count against the budget. `avoid` holds (article,
+    sentence) pairs never to choose (they still count as what the others cover), such as the
+    versions of a disputed figure. `stop`, once set, ends the work (`Cancelled`).
     """
     flat = [s for article in sentences for s in article]
     if len(flat) > MAX_POOL:
@@ -87,7 +89,7 @@ def select_sentences(
         flat = top_sentences(
             flat, lambda s: math.inf if (s.article, s.index) in starts else _prior(s, salience)
         )
-    candidates = [k for k, s in enumerate(flat) if _usable(s)]
+    candidates = [k for k, s in enumerate(flat) if _usable(s) and (s.article, s.index) not in avoid]
     if not candidates:
         return []
     matrix = tfidf_matrix([s.stems for s in flat])

@@ -65,6 +65,19 @@ DATELINE_PIECE_RE = re.compile(
     rf"^(?:[A-Z][A-Z.,'\- ]{{1,40}}(?:{_TAG})?|(?:{_NAME_CITY}{_PLACE_OR_DATE}\s*)?{_AGENCY})$"
 )
 DASH_START_RE = re.compile(r"^(?:--|—|–|-|_)\s")
+# Wire and web boilerplate: never a summary sentence, a key fact or a fact's source. Searched, not
+# matched, so each alternative is a plain phrase or a bounded pattern.
+BOILERPLATE_RE = re.compile(
+    r"contributed (?:to )?(?:this|the) (?:report|story|article)|(?:additional )?reporting by\b"
+    r"|\b(?:photo|picture|image|video)s? (?:by|credit|courtesy)\b|\bcredit: |\(c\) \d{4}|©"
+    r"|\bcopyright \d{4}|all rights reserved|\bclick here\b|\bsubscribe (?:here|now|to our)\b"
+    r"|\bsign up for (?:our|the) newsletter|\bfollow us on\b|\bread more:|^\W*distributed by\b"
+    r"|for more information,? (?:visit|call|see|go to|contact)\b|\bstory filed by\b|\be-?mail:"
+    r"|[\w.+-]+@[\w-]+\.[\w.]+"
+    # a telephone number: "(212) 555-1234", "212-555-1234", "1-800-555-1234", "+44 20 7946 0000"
+    r"|(?<!\d)(?:\+\d{1,3}[ .-])?(?:\(\d{3}\)\s?|\d{3}[ .-])\d{3}[ .-]\d{4}(?!\d)|\b1-800-",
+    re.IGNORECASE,
+)
 TERMINAL_RE = re.compile(r"""[.!?]["'’”)\]]*\s*$|[.!?]\s*(?:''|")\s*$""")
 
 
@@ -163,6 +176,8 @@ def analyze(texts: Sequence[str], stop: threading.Event | None = None) -> list[l
             start = lead_end(text, start, end, byline=i < BYLINE_SPANS)
             raw = text[start:end]
             if not WORD_RE.search(raw):  # punctuation or symbols only: nothing to say
+                continue
+            if BOILERPLATE_RE.search(raw):  # a footer, credit or contact line: not news
                 continue
             sentences.append(
                 Sentence(

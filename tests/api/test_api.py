@@ -29,6 +29,7 @@ def test_summarize_full_shape(client: TestClient, ferry: list[dict[str, Any]]) -
         "summary",
         "key_facts",
         "conflicts",
+        "updates",
         "engine",
         "model",
         "input",
@@ -36,6 +37,7 @@ def test_summarize_full_shape(client: TestClient, ferry: list[dict[str, Any]]) -
         "timings_ms",
     }
     assert data["conflicts"] == []  # the ferry articles agree on their figures
+    assert data["updates"] == []
     assert data["engine"] == "embedded" and data["model"] is None
     assert 0 < len(data["summary"].split()) <= 50
     assert 1 <= len(data["key_facts"]) <= 3

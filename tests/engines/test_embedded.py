@@ -9,7 +9,7 @@ from service.engines.base import run_batch
 from service.engines.embedded import EmbeddedEngine
 from service.nlp.sentences import split_sentences
 from service.nlp.words import count_words, normalize_space
-from tests.support.articles import to_cluster
+from tests.support.articles import load_cluster, to_cluster
 
 ENGINE = EmbeddedEngine()
 
@@ -61,8 +61,8 @@ def test_key_facts_are_verbatim_and_cite_their_sentences(ferry: list[dict[str, A
             assert ferry[src.article]["text"][src.start : src.end].strip()
 
 
-def test_fact_reported_by_all_articles_ranks_first(ferry: list[dict[str, Any]]) -> None:
-    (result,) = ENGINE.summarize([to_cluster(ferry, num_facts=5)])
+def test_fact_reported_by_all_articles_ranks_first() -> None:
+    (result,) = ENGINE.summarize([to_cluster(load_cluster("quake"), num_facts=5)])
     supports = [f.support for f in result.key_facts]
     assert supports == sorted(supports, reverse=True)
     assert supports[0] >= 2

@@ -1,31 +1,27 @@
-"""Key facts that say who reports what: support across articles, and conflicting figures."""
+"""Conflicts and updates: one quantity, different values, in different articles."""
 
+from datetime import UTC, datetime
 from typing import Any
 
 from fastapi.testclient import TestClient
 
 from service.engines.embedded import EmbeddedEngine
-from service.facts.conflicts import figures, find_conflicts
+from service.facts.conflicts import find_conflicts
 from service.nlp.salience import compute_salience
 from service.nlp.sentences import analyze
 from tests.support.articles import load_cluster, to_cluster
 
 
-def test_figures() -> None:
-    by_subject = {
-        f.subject: f.value
-        for f in figures("On Nov. 19 they freed 1,200 prisoners and 4 percent more in 1998.")
-    }
-    assert by_subject == {"date": "nov 19", "prison": "1200", "percent": "4", "year": "1998"}
-    assert {f.value for f in figures("It cost 5 million euros.")} == {"5 million"}
-    # "64 of the 122 seats": the word after 64 is a function word, so it counts nothing by itself.
-    assert [(f.subject, f.value) for f in figures("won 64 of the 122 seats")] == [("seat", "122")]
+def conflicts_of(*texts: str, published: tuple[datetime | None, ...] = ()) -> tuple[list[Any], list[Any]]:
+    sentences = analyze(list(texts))
+    return find_conflicts(sentences, compute_salience(sentences), 10, published)
 
 
 def test_conflicting_figures_are_returned_with_both_sources() -> None:
     articles = load_cluster("prisoner_exchange")
     sentences = analyze([a["text"] for a in articles])
-    (conflict,) = find_conflicts(sentences, compute_salience(sentences), limit=5)
+    (conflict,), updates = find_conflicts(sentences, compute_salience(sentences), limit=5)
+    assert updates == []
     assert conflict.subject == "prisoners"
     assert sorted(c.value for c in conflict.claims) == ["1,000 prisoners", "1,200 prisoners"]
     for claim in conflict.claims:
@@ -34,18 +30,95 @@ def test_conflicting_figures_are_returned_with_both_sources() -> None:
     assert {c.sources[0].article for c in conflict.claims} == {0, 1}
 
 
+def test_differently_worded_reports_of_one_count_conflict() -> None:
+    (conflict,), _ = conflicts_of(
+        # The pair a user tried (issue 13): little wording in common but the figure's own context.
+        "Both sides agreed to exchange 1,200 prisoners, officials said.",
+        "The two countries will exchange 1,000 prisoners in Istanbul, a Turkish official said.",
+    )
+    assert sorted(c.value for c in conflict.claims) == ["1,000 prisoners", "1,200 prisoners"]
+
+
+def test_the_same_count_written_two_ways_is_no_conflict() -> None:
+    # "150, 000" (a wire's typesetting), "150,000" and "150000" are one number.
+    assert conflicts_of(
+        "The floods forced 150, 000 people from their homes, the ministry said.",
+        "The floods forced 150,000 people from their homes, the ministry said on Friday.",
+    ) == ([], [])
+    assert conflicts_of(
+        "The government set aside $1.2 million for the repairs, the mayor said.",
+        "The government set aside 1,200,000 dollars for the repairs, the mayor said.",
+    ) == ([], [])
+
+
+def test_hedged_figures_that_can_both_be_true_are_no_conflict() -> None:
+    assert conflicts_of(
+        "At least 300 people were killed in the fighting, the army said.",
+        "The fighting killed 312 people, the army said.",
+    ) == ([], [])
+    assert conflicts_of(
+        "About 6,000 passengers use the ferry every day, the company said.",
+        "Some 6,200 passengers use the ferry every day, the company said.",
+    ) == ([], [])
+
+
+def test_different_quantities_are_no_conflict() -> None:
+    # Far apart in size: a fine for a person and a fine for a company, not two accounts of one.
+    assert conflicts_of(
+        "The court imposed a 200-rand fine on the driver, the prosecutor said.",
+        "The court imposed a 200,000-rand fine on the bus company, the prosecutor said.",
+    ) == ([], [])
+    # Different kinds: people are not seconds, and a year is not a count.
+    assert conflicts_of(
+        "The quake lasted 40 seconds in the capital, residents said.",
+        "The quake killed 55 people in the capital, residents said.",
+    ) == ([], [])
+    # Each names a place the other does not.
+    assert conflicts_of(
+        "The blast killed 213 people in Kenya, officials said.",
+        "The blast killed 11 people in Tanzania, officials said.",
+    ) == ([], [])
+
+
+def test_a_running_count_that_grows_between_dated_articles_is_an_update() -> None:
+    monday = datetime(2026, 5, 4, 8, tzinfo=UTC)
+    tuesday = datetime(2026, 5, 5, 18, tzinfo=UTC)
+    conflicts, (update,) = conflicts_of(
+        "The quake killed 40 people, officials said.",
+        "The quake killed 63 people, officials said on Tuesday.",
+        published=(monday, tuesday),
+    )
+    assert conflicts == []
+    assert [(c.value, c.published) for c in update.claims] == [("63 people", tuesday), ("40 people", monday)]
+    # Undated, the same pair cannot be ordered: it is reported as a conflict.
+    (conflict,), updates = conflicts_of(
+        "The quake killed 40 people, officials said.",
+        "The quake killed 63 people, officials said on Tuesday.",
+    )
+    assert updates == [] and {c.published for c in conflict.claims} == {None}
+
+
+def test_a_fixed_figure_given_two_ways_on_two_days_is_still_a_conflict() -> None:
+    (conflict,), updates = conflicts_of(
+        "The quake lasted 47 seconds, the seismology institute said.",
+        "The quake lasted 55 seconds, the seismology institute said.",
+        published=(datetime(2026, 5, 4, tzinfo=UTC), datetime(2026, 5, 5, tzinfo=UTC)),
+    )
+    assert updates == [] and conflict.subject == "seconds"
+
+
 def test_consistent_articles_have_no_conflict(ferry: list[dict[str, Any]]) -> None:
     # 340 strikers everywhere; "about 6,000" and "roughly 6,000" passengers agree.
     sentences = analyze([a["text"] for a in ferry])
-    assert find_conflicts(sentences, compute_salience(sentences), limit=5) == []
+    assert find_conflicts(sentences, compute_salience(sentences), limit=5) == ([], [])
 
 
 def test_engine_does_not_pick_a_version_of_a_disputed_figure() -> None:
     articles = load_cluster("prisoner_exchange")
-    (result,) = EmbeddedEngine().summarize([to_cluster(articles, num_facts=5)])
+    (result,) = EmbeddedEngine().summarize([to_cluster(articles, num_facts=5, max_words=100)])
     assert len(result.conflicts) == 1
-    for fact in result.key_facts:
-        assert "1,200" not in fact.text and "1,000" not in fact.text
+    for text in [result.summary, *(f.text for f in result.key_facts)]:
+        assert "1,200" not in text and "1,000" not in text
     # The transfers sentence is in all three articles: the top fact, with support 3.
     top = result.key_facts[0]
     assert top.support == 3 and "first transfers would begin within two weeks" in top.text

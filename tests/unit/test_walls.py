@@ -30,7 +30,7 @@ LAYERS: dict[str, int] = {
 }
 # The one eval module that drives the system under test, and what of the service it may use.
 EVAL_ADAPTER = "eval.systems"
-SERVICE_SURFACE = ("service.settings", "service.engines", "service.domain")
+SERVICE_SURFACE = ("service.settings", "service.engines", "service.domain", "service.errors")
 
 
 def module_name(path: Path) -> str:

@@ -1,0 +1,249 @@
+"""Figures in a sentence, normalised so like can be compared with like.
+
+News writes one number many ways: "150,000", "150, 000" (a wire's typesetting), "150000",
+"1.2 million", "$1.2m", "twelve", "200,000-rand". Each figure found here has a *kind* (what it
+counts or measures: the counted noun in the singular, a currency, "percent", "date", "year", or "number"
+when nothing says), a numeric value, and a *bound* when the text hedges it ("at least 300",
+"nearly 300", "about 300"): two hedged figures can differ without disagreeing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from service.nlp.words import STOPWORDS, stem
+
+Bound = Literal["exact", "min", "max", "about"]
+
+_UNITS = {
+    "ones": 1,
+    "dozen": 12,
+    "hundred": 100,
+    "thousand": 1e3,
+    "million": 1e6,
+    "billion": 1e9,
+    "trillion": 1e12,
+}
+_SCALE_RE = r"hundred|thousand|million|billion|trillion|mln|bln|bn"
+# Abbreviated scales, written right after the number ("$1.2m", "5bn").
+_SCALES = {"mln": 1e6, "m": 1e6, "bln": 1e9, "bn": 1e9}
+_SMALL = (
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+    "sixteen seventeen eighteen nineteen"
+).split()
+_TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
+WORD_NUMBERS: dict[str, int] = {w: i for i, w in enumerate(_SMALL)}
+WORD_NUMBERS.update({w: 20 + 10 * i for i, w in enumerate(_TENS)})
+_WORD_NUM = "|".join(sorted(WORD_NUMBERS, key=len, reverse=True))
+
+_CURRENCY_SIGNS = {"$": "usd", "us$": "usd", "£": "gbp", "€": "eur", "¥": "jpy"}
+_CURRENCY_WORDS = {
+    "dollar": "usd",
+    "usd": "usd",
+    "pound": "gbp",
+    "sterl": "gbp",
+    "euro": "eur",
+    "yen": "jpy",
+    "yuan": "cny",
+    "renminbi": "cny",
+    "rand": "zar",
+    "rupe": "inr",
+    "peso": "peso",
+    "ruble": "rub",
+    "roubl": "rub",
+    "franc": "franc",
+    "mark": "dem",
+    "lira": "lira",
+}
+_PERCENT_WORDS = {"percent", "per cent", "pct", "%", "percentag"}
+# Words between a number and what it counts that say nothing about what is counted.
+_MODIFIERS = frozenset(
+    "more other additional extra new former further fewer less least young old small large big "
+    "major minor total estimated confirmed reported known registered".split()
+)
+_HEDGES: dict[str, Bound] = {
+    "at least": "min",
+    "more than": "min",
+    "over": "min",
+    "upward of": "min",
+    "upwards of": "min",
+    "nearly": "max",
+    "almost": "max",
+    "up to": "max",
+    "less than": "max",
+    "fewer than": "max",
+    "under": "max",
+    "about": "about",
+    "around": "about",
+    "some": "about",
+    "approximately": "about",
+    "roughly": "about",
+    "an estimated": "about",
+    "estimated": "about",
+    "close to": "about",
+}
+_HEDGE_RE = re.compile(r"(?:" + "|".join(sorted(_HEDGES, key=len, reverse=True)) + r")\s+$", re.IGNORECASE)
+_MONTHS = {
+    m[:3]: i + 1
+    for i, m in enumerate(
+        "january february march april may june july august september october november december".split()
+    )
+}
+_MONTH_RE = (
+    r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?|January|February|March|April|June|"
+    r"July|August|September|October|November|December"
+)
+DATE_RE = re.compile(
+    rf"\b(?:(?P<month>{_MONTH_RE})\s+(?P<day>\d{{1,2}})(?!\d|,\d)|(?P<day2>\d{{1,2}})\s+(?P<month2>{_MONTH_RE}))\b"
+)
+# A number as written: digits with thousands separators (a wire's "150, 000" included), decimals,
+# or number words ("twelve", "twenty-one"); a currency sign before it, a scale word after.
+NUMBER_RE = re.compile(
+    rf"(?P<sign>US\$|[$£€¥])?\s?"
+    rf"(?<![\w.,])(?:(?P<digits>\d{{1,3}}(?:,\s?\d{{3}})+(?!\d)|\d+(?:\.\d+)?)|(?P<word>(?:{_WORD_NUM})(?:-(?:{_WORD_NUM}))?)\b)"
+    rf"(?:\s(?P<scale>{_SCALE_RE})\b|(?P<abbr>m|bn|mln|bln)\b)?"
+    rf"(?:(?P<pct>\s?%|\s(?:percent|per cent|pct)\b))?",
+    re.IGNORECASE,
+)
+_NEXT_WORDS_RE = re.compile(r"[-\s]*((?:[A-Za-z][A-Za-z'.]*)(?:\s+[A-Za-z][A-Za-z'.]*){0,2})")
+YEAR_RE = re.compile(r"^(?:1[89]|20)\d\d$")
+CONVERSION_RE = re.compile(r"\d[\w.,%-]*(?:\s+[A-Za-z.-]+){0,2}\s*\(\s*[$£€¥]?\s*$")
+TIME_OR_RATIO_RE = re.compile(r"[:/.]\d")
+AGE_RE = re.compile(r"[-\s]years?[-\s]old\b", re.IGNORECASE)
+
+
+# How far "about 300" may be from another report of it (a share of the larger value).
+ABOUT = 0.15
+
+
+@dataclass(frozen=True)
+class Figure:
+    kind: str  # what is counted: a noun, singular; a currency code; "percent", "date", "year", "number"
+    value: float  # normalised: "1.2 million" -> 1200000; a date is month * 100 + day
+    shown: str  # as written
+    unit: str  # the counted word as written ("prisoners"), or the kind, to name a conflict
+    bound: Bound = "exact"
+    start: int = 0
+
+    def compatible(self, other: Figure) -> bool:
+        """Could both be true of one quantity? Equal values, or hedges that overlap."""
+        if self.value == other.value:
+            return True
+        for a, b in ((self, other), (other, self)):
+            if a.bound == "min" and b.value >= a.value and b.bound != "max":
+                return True
+            if a.bound == "max" and b.value <= a.value and b.bound != "min":
+                return True
+            if a.bound == "about" and abs(a.value - b.value) <= ABOUT * max(a.value, b.value):
+                return True
+        return False
+
+
+def _number_value(m: re.Match[str]) -> float | None:
+    if m.group("digits"):
+        raw = re.sub(r",\s?", "", m.group("digits"))
+        value = float(raw)
+    else:
+        parts = m.group("word").lower().split("-")
+        if len(parts) == 2 and (parts[0] not in _TENS or WORD_NUMBERS[parts[1]] >= 10):
+            return None
+        value = float(sum(WORD_NUMBERS[p] for p in parts))
+    scale = (m.group("scale") or m.group("abbr") or "").lower()
+    if scale:
+        value *= _UNITS.get(scale, _SCALES.get(scale, 1))
+    return value
+
+
+def _counted(after: str) -> tuple[str, str]:
+    """The kind and word of what a number counts, from the text right after it."""
+    m = _NEXT_WORDS_RE.match(after)
+    if not m:
+        return "number", ""
+    for word in m.group(1).split():
+        lowered = word.lower().rstrip(".")
+        if lowered in _MODIFIERS or (word[:1].isupper() and lowered not in _CURRENCY_WORDS):
+            continue  # "1,200 more prisoners", "1,200 Russian prisoners"
+        if lowered in STOPWORDS or lowered in _MONTHS:
+            return "number", ""
+        s = stem(lowered)
+        if s in _CURRENCY_WORDS:
+            return _CURRENCY_WORDS[s], lowered
+        if s in _PERCENT_WORDS:
+            return "percent", lowered
+        return singular(lowered), lowered
+    return "number", ""
+
+
+def singular(word: str) -> str:
+    """A counted noun without its plural ending: "prisoners" -> "prisoner", "casualties" ->
+    "casualty". Lighter than a stemmer on purpose: "spacewalkers" are not "spacewalks"."""
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith(("ches", "shes", "sses", "xes")):
+        return word[:-2]
+    if word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def figures(text: str) -> list[Figure]:
+    """Every figure of `text`, in order of appearance."""
+    found: list[Figure] = []
+    taken: list[tuple[int, int]] = []
+    for m in DATE_RE.finditer(text):
+        month = (m.group("month") or m.group("month2")).rstrip(".")[:3].lower()
+        day = int(m.group("day") or m.group("day2"))
+        if 1 <= day <= 31:
+            found.append(
+                Figure("date", float(_MONTHS[month] * 100 + day), m.group(0), "date", start=m.start())
+            )
+            taken.append(m.span())
+    for m in NUMBER_RE.finditer(text):
+        start = m.start("digits") if m.group("digits") else m.start("word")
+        if any(a <= start < b for a, b in taken):
+            continue
+        value = _number_value(m)
+        if value is None:
+            continue
+        if (
+            m.group("word")
+            and m.group("word").lower() in ("one", "zero")
+            and not (m.group("scale") or m.group("abbr"))
+        ):
+            continue  # "one of them": a pronoun more often than a count
+        end = m.end()
+        if (
+            text[end : end + 1].isalnum()
+            or TIME_OR_RATIO_RE.match(text, end)
+            or (start > 0 and text[start - 1] in "-/:")
+        ):
+            continue  # "19th", "6-year", "10:30", "3/4": not a count
+        if CONVERSION_RE.search(text[max(0, start - 25) : start]):
+            continue  # "8 mph (13 kph)": the same figure in other units
+        bound = _hedge(text[:start] if not m.group("sign") else text[: m.start()])
+        shown = m.group(0).strip()
+        if m.group("pct"):
+            kind, unit = "percent", "percent"
+        elif m.group("sign"):
+            kind = _CURRENCY_SIGNS[m.group("sign").lower()]
+            unit = kind
+        elif (
+            m.group("digits")
+            and YEAR_RE.match(m.group("digits"))
+            and not (m.group("scale") or m.group("abbr"))
+        ):
+            kind, unit = "year", "year"  # "in 1988 amid a rebellion": a year, whatever follows
+        elif AGE_RE.match(text, end):
+            kind, unit = "age", "years old"
+        else:
+            kind, unit = _counted(text[end:])
+        found.append(Figure(kind, value, shown, unit or kind, bound, start))
+    found.sort(key=lambda f: f.start)
+    return found
+
+
+def _hedge(before: str) -> Bound:
+    m = _HEDGE_RE.search(before[-20:])
+    return _HEDGES[m.group(0).strip().lower()] if m else "exact"

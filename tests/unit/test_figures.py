@@ -1,0 +1,64 @@
+"""Figures normalised so like is compared with like."""
+
+import pytest
+
+from service.facts.figures import Figure, figures
+
+
+def kinds(text: str) -> list[tuple[str, float]]:
+    return [(f.kind, f.value) for f in figures(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("they freed 1,200 prisoners", [("prisoner", 1200.0)]),
+        ("they freed 1200 prisoners", [("prisoner", 1200.0)]),
+        ("150, 000 people fled", [("people", 150000.0)]),  # a wire's typesetting of 150,000
+        ("1.2 million people fled", [("people", 1_200_000.0)]),
+        ("twelve people died and twenty-one were hurt", [("people", 12.0), ("number", 21.0)]),
+        ("a 200,000-rand fine", [("zar", 200_000.0)]),
+        ("it cost $5 million", [("usd", 5_000_000.0)]),
+        ("it cost 5 million dollars", [("usd", 5_000_000.0)]),
+        ("a £1.2m grant", [("gbp", 1_200_000.0)]),
+        ("up 4 percent, or 4.5%", [("percent", 4.0), ("percent", 4.5)]),
+        ("1,200 Russian prisoners", [("prisoner", 1200.0)]),  # a nationality says nothing of the kind
+        ("on Nov. 19, 1998", [("date", 1119.0), ("year", 1998.0)]),
+        ("on 19 November", [("date", 1119.0)]),
+        ("a 6-year-old boy", [("age", 6.0)]),
+        ("won 64 of the 122 seats", [("number", 64.0), ("seat", 122.0)]),
+    ],
+)
+def test_kinds_and_values(text: str, expected: list[tuple[str, float]]) -> None:
+    assert kinds(text) == expected
+
+
+def test_not_counts() -> None:
+    assert figures("one of them came on the 19th at 10:30") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "bound"),
+    [
+        ("at least 300 deaths", "min"),
+        ("more than 300 deaths", "min"),
+        ("nearly 300 deaths", "max"),
+        ("about 300 deaths", "about"),
+        ("300 deaths", "exact"),
+    ],
+)
+def test_hedges(text: str, bound: str) -> None:
+    (f,) = figures(text)
+    assert f.bound == bound
+
+
+def fig(value: float, bound: str = "exact") -> Figure:
+    return Figure("death", value, str(value), "deaths", bound)  # type: ignore[arg-type]
+
+
+def test_compatible() -> None:
+    assert fig(300, "min").compatible(fig(312))
+    assert not fig(300, "min").compatible(fig(250))
+    assert fig(300, "max").compatible(fig(280)) and not fig(300, "max").compatible(fig(320))
+    assert fig(300, "about").compatible(fig(320)) and not fig(300, "about").compatible(fig(400))
+    assert not fig(247).compatible(fig(248))
