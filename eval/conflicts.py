@@ -53,7 +53,7 @@ CANDIDATES = "candidates.jsonl"
 RESULTS = "results.json"
 ROWS = "pairs.jsonl"
 UNLABELED = "unlabeled.jsonl"
-# Far above any summary it needs: the summary does not matter here, only the conflicts.
+# The summary budget (the service's usual one): only the conflicts are scored here.
 MAX_WORDS = 100
 DEFAULT_NUM_FACTS = 10
 
@@ -70,17 +70,21 @@ def sentence_spans(text: str) -> list[Span]:
     """(start, end) of each of the harness's sentences (`eval.rouge.lines.sentences`) in `text`.
 
     The splitter gives sentences with their whitespace collapsed; each is found again in the text,
-    in order, with any run of whitespace where it has one space.
+    in order, word by word, with only whitespace between its words.
     """
     spans: list[Span] = []
     at = 0
     for s in sentences(text):
-        pattern = r"\s+".join(re.escape(w) for w in s.split(" "))
-        m = re.compile(pattern).search(text, at)
-        if m is None:  # the splitter only drops whitespace; anything else is a bug to hear about
-            raise ValueError(f"sentence {len(spans)} not found in its text after offset {at}")
-        spans.append((m.start(), m.end()))
-        at = m.end()
+        start = end = -1
+        for word in s.split(" "):
+            i = text.find(word, at if start < 0 else end)
+            if i < 0 or (start >= 0 and not text[end:i].isspace()):
+                # The splitter only drops whitespace; anything else is a bug to hear about.
+                raise ValueError(f"sentence {len(spans)} not found in its text after offset {at}")
+            start = i if start < 0 else start
+            end = i + len(word)
+        spans.append((start, end))
+        at = end
     return spans
 
 
