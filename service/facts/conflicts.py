@@ -2,15 +2,20 @@
 
 Two articles *disagree* on a quantity when each gives one figure of the same kind (the same
 counted noun, currency, percent or date; `service.facts.figures`), the values cannot both be true
-(hedges such as "at least 300" and "312" can), and the sentences are about the same thing: close in
-wording overall, or sharing a word right around the figure ("agreed to *exchange* 1,200 prisoners"
-/ "will *exchange* 1,000 prisoners"), and not each naming someone or somewhere the other does not.
-Figures far apart in size ("a 200-rand fine" / "a 200,000-rand fine") count different things.
+(hedges such as "at least 300" and "312" can; neither sentence holds the other's value anywhere),
+they are close enough in size to count one thing ("a 200-rand fine" / "a 200,000-rand fine" are
+two things), and the sentences are about the same thing: each covers at least half of the other's
+content words, or a third of them and three words right around the figure ("agreed to *exchange*
+1,200 *prisoners* held since the *war*"). Each naming someone or somewhere the other does not
+("213 in Kenya" / "11 in Tanzania") are two things, not two accounts of one.
 
-When the articles are dated, each version comes from a different time, and the figure is one that
-moves as a story develops (a running count such as deaths or arrests, or a sentence saying the
-figure rose or was revised), the figure changed over time: that is an *update*, reported newest
-first, not a disagreement. A quake's duration given two ways on two days is still a conflict.
+Strict on purpose: a reported conflict is a claim that the sources disagree, and it is measured
+(`python -m eval conflicts score`, docs/conflict-labels.md): most figures in a story that merely
+look alike count different things.
+
+When both articles are dated and the later one gives the higher value (a toll rising, a total
+growing), the figure changed over time: that is an *update*, reported newest first with dates,
+not a disagreement. A later *lower* value, or undated articles, remain a conflict.
 """
 
 from __future__ import annotations
@@ -27,47 +32,43 @@ from service.facts.features import MONTHS, proper_names, source_ref
 from service.facts.figures import Figure, figures
 from service.nlp.salience import MAX_POOL, Salience, top_sentences
 from service.nlp.sentences import Sentence
-from service.nlp.similarity import tfidf_matrix
 from service.nlp.words import content_stems
 
-# Sentences this alike (tf-idf cosine of content stems) are about the same thing ...
-CONTEXT = 0.45
-# ... or, at least this alike, when they share a word next to the figure.
-NEAR_CONTEXT = 0.2
+# Share of content stems the two sentences have in common (of the one with more of them) at which
+# they are about the same thing ...
+ALIKE = 0.5
+# ... or, at this share, when they also share NEAR_WORDS content words right around the figure.
+CLOSE = 0.35
+NEAR_WORDS = 3
 # How far around a figure (characters) its own context is read.
 WINDOW = 40
 # Two reports of one quantity are rarely this far apart: the larger over the smaller.
 MAX_RATIO = 3.0
+# Millions written two ways ("$142 million" / "$140 million"): rounding, not a disagreement.
+ROUNDING = 0.03
 # Kinds that say too little about what is counted to compare.
 VAGUE = frozenset({"number", "year", "age"})
-# Running counts of a developing story (stems): a later article's new value is news, not a dispute.
-RUNNING = frozenset(
-    "people person dead death killed injured injury wounded hurt victim casualty body missing arrest "
-    "arrested detained detainee evacuee evacuated displaced homeless survivor case infection vote "
-    "ballot".split()
-)
-# Periods of time and days: a story has many ("over the past six months", "for 18 months"), so two
-# are one quantity only when their sentences are alike overall *and* around the figure.
+# Periods of time and days: a story has many, so two are one only in sentences alike overall.
 TIMES = frozenset("date second minute hour day week month year decade".split())
-# Words saying that a figure moved ("the toll rose to 63", "has climbed to"): any kind may update.
-CHANGE_RE = re.compile(
-    r"\b(?:rose|risen|rising|climbed|increased|jumped|grew|soared|fell|dropped|revised|raised|lowered)"
-    r"\b|\b(?:so far|latest|new (?:toll|figure|count)|up from|down from)\b",
-    re.IGNORECASE,
+# A rate, not a count: "1 in 2,000 children", "2 of every 1,000", "one out of 10".
+RATE_RE = re.compile(
+    r"\b(?:\d+|one|two|three|four|five|ten)\s+(?:in|of every|out of every|out of)\s+$", re.IGNORECASE
 )
 
 
 @dataclass(frozen=True)
 class Found:
-    """A sentence's figures, kept only where the sentence has one figure of that kind."""
+    """A sentence's figures: all values, and the single figure of each kind it gives."""
 
     sentence: Sentence
     single: dict[str, Figure]
-    context: dict[str, frozenset[str]]  # content stems around each figure
+    values: frozenset[float]
+    context: dict[str, frozenset[str]]  # content stems around each single figure
+    names: frozenset[str]
 
 
 def _read(s: Sentence) -> Found | None:
-    found = figures(s.text)
+    found = [f for f in figures(s.text) if not RATE_RE.search(s.text[max(0, f.start - 20) : f.start])]
     counts: dict[str, int] = {}
     for f in found:
         counts[f.kind] = counts.get(f.kind, 0) + 1
@@ -79,9 +80,9 @@ def _read(s: Sentence) -> Found | None:
     context = {}
     for kind, f in single.items():
         around = s.text[max(0, f.start - WINDOW) : f.start + len(f.shown) + WINDOW]
-        numbers = {str(int(f.value))} if f.value.is_integer() else set()
-        context[kind] = frozenset(content_stems(around)) - {kind} - numbers
-    return Found(s, single, context)
+        context[kind] = frozenset(content_stems(around)) - set(content_stems(f.shown))
+    names = frozenset(n for n in proper_names(s.text) if n.lower() not in MONTHS)
+    return Found(s, single, frozenset(f.value for f in figures(s.text)), context, names)
 
 
 def display(f: Figure) -> str:
@@ -96,7 +97,54 @@ def disagree(a: Figure, b: Figure) -> bool:
     if a.compatible(b):
         return False
     low, high = sorted((abs(a.value), abs(b.value)))
-    return a.kind == "date" or (low > 0 and high / low <= MAX_RATIO)
+    if a.kind == "date":
+        return True
+    if low <= 0 or high / low > MAX_RATIO:
+        return False
+    return not (low >= 1e6 and high / low <= 1 + ROUNDING)
+
+
+def _content_share(read: Sequence[Found]) -> np.ndarray:
+    """Pairwise shared content stems over the larger sentence's count (cluster-independent)."""
+    vocab: dict[str, int] = {}
+    rows = [[vocab.setdefault(t, len(vocab)) for t in set(f.sentence.stems)] for f in read]
+    incidence = np.zeros((len(read), max(1, len(vocab))), dtype=np.float32)
+    for r, cols in enumerate(rows):
+        incidence[r, cols] = 1.0
+    sizes = incidence.sum(axis=1)
+    return (incidence @ incidence.T) / np.maximum(np.maximum(sizes[:, None], sizes[None, :]), 1.0)
+
+
+def _link(a: Found, b: Found, kind: str, share: float) -> bool:
+    """Do `a` and `b` give disagreeing values of `kind` for the same thing?"""
+    fa, fb = a.single[kind], b.single[kind]
+    if not disagree(fa, fb) or fa.value in b.values or fb.value in a.values:
+        return False
+    near = len(a.context[kind] & b.context[kind]) >= NEAR_WORDS
+    if kind in TIMES:
+        return share >= ALIKE and near
+    return share >= ALIKE or (share >= CLOSE and near)
+
+
+class _Groups:
+    """Union-find over (sentence, kind) nodes."""
+
+    def __init__(self) -> None:
+        self.parent: dict[tuple[int, str], tuple[int, str]] = {}
+
+    def find(self, x: tuple[int, str]) -> tuple[int, str]:
+        while self.parent.setdefault(x, x) != x:
+            x = self.parent[x]
+        return x
+
+    def join(self, x: tuple[int, str], y: tuple[int, str]) -> None:
+        self.parent[self.find(x)] = self.find(y)
+
+    def groups(self) -> list[tuple[str, list[int]]]:
+        out: dict[tuple[int, str], list[int]] = {}
+        for node in sorted(self.parent):  # sorted: equal-weight order must not hang on hashing
+            out.setdefault(self.find(node), []).append(node[0])
+        return [(root[1], sorted(set(members))) for root, members in out.items()]
 
 
 def find_conflicts(
@@ -113,97 +161,123 @@ def find_conflicts(
         read = [f for f in read if id(f.sentence) in kept]
     if len(read) < 2 or limit <= 0:
         return [], []
-    matrix = tfidf_matrix([f.sentence.stems for f in read])
-    sims = matrix @ matrix.T
+    share = _content_share(read)
     articles = np.array([f.sentence.article for f in read])
-    close = np.triu((sims >= NEAR_CONTEXT) & (articles[:, None] != articles[None, :]), k=1)
-    names = [{n for n in proper_names(f.sentence.text) if n.lower() not in MONTHS} for f in read]
-    # Union-find over (sentence, kind) nodes joined by disagreeing sentences about the same thing.
-    parent: dict[tuple[int, str], tuple[int, str]] = {}
-
-    def find(x: tuple[int, str]) -> tuple[int, str]:
-        while parent.setdefault(x, x) != x:
-            x = parent[x]
-        return x
-
-    linked = set()
+    close = np.triu((share >= CLOSE) & (articles[:, None] != articles[None, :]), k=1)
+    dates = [_date(f.sentence, published) for f in read]
+    conflicting, updating = _Groups(), _Groups()
+    disputed: set[tuple[str, float, float]] = set()  # (kind, value, value) seen in conflict
     for i, j in np.argwhere(close).tolist():
-        # Each naming someone or somewhere the other does not ("213 in Kenya" against "11 in
-        # Tanzania"): likely two things, not two accounts of one.
-        if names[i] - names[j] and names[j] - names[i]:
-            continue
         a, b = read[i], read[j]
-        for kind in a.single.keys() & b.single.keys():
-            if not disagree(a.single[kind], b.single[kind]):
+        if a.names - b.names and b.names - a.names:
+            continue
+        for kind in sorted(a.single.keys() & b.single.keys()):
+            if not _link(a, b, kind, float(share[i, j])):
                 continue
-            near = bool(a.context[kind] & b.context[kind])
-            alike = sims[i, j] >= CONTEXT
-            if (alike and near) if kind in TIMES else (alike or near):
-                parent[find((i, kind))] = find((j, kind))
-                linked.update({(i, kind), (j, kind)})
-    groups: dict[tuple[int, str], list[int]] = {}
-    for node in sorted(linked):  # sorted: the order of equal-weight conflicts must not hang on hashing
-        groups.setdefault(find(node), []).append(node[0])
+            di, dj = dates[i], dates[j]
+            if di is not None and dj is not None and di != dj:
+                earlier, later = (a, b) if di < dj else (b, a)
+                if later.single[kind].value > earlier.single[kind].value:
+                    updating.join((i, kind), (j, kind))
+                    continue
+            conflicting.join((i, kind), (j, kind))
+            disputed.add((kind, read[i].single[kind].value, read[j].single[kind].value))
     conflicts: list[tuple[float, Conflict]] = []
+    for kind, members in conflicting.groups():
+        for versions in _cliques(_versions(read, kind, members), kind, disputed):
+            versions.sort(key=lambda v: (-len(v), v[0][0].article, v[0][0].index))
+            claims = tuple(_claim(v, _newest(v, published)) for v in versions)
+            weight = sum(salience.gain(s) for v in versions for s, _ in v)
+            conflicts.append((weight, Conflict(subject=claims_unit(versions), claims=claims)))
     updates: list[tuple[float, Update]] = []
-    for (_, kind), members in groups.items():
-        by_value: dict[float, list[tuple[Sentence, Figure]]] = {}
-        for k in sorted(set(members)):
-            f = read[k].single[kind]
-            by_value.setdefault(f.value, []).append((read[k].sentence, f))
-        if len(by_value) < 2:
+    for kind, members in updating.groups():
+        versions = _versions(read, kind, members)
+        if len(versions) < 2:
             continue
-        weight = sum(salience.gain(read[k].sentence) for k in set(members))
-        versions = list(by_value.values())
-        unit = versions[0][0][1].unit
-        dates = [_newest(items, published) for items in versions]
-        changing = kind in RUNNING or any(CHANGE_RE.search(s.text) for v in versions for s, _ in v)
-        if changing and _over_time(versions, published):
-            order = sorted(range(len(versions)), key=lambda v: dates[v] or datetime.min, reverse=True)
-            claims = tuple(_claim(versions[v], dates[v]) for v in order)
-            updates.append((weight, Update(subject=unit, claims=claims)))
-            continue
-        versions.sort(key=lambda v: (-len(v), v[0][0].article, v[0][0].index))
-        claims = tuple(_claim(v, _newest(v, published)) for v in versions)
-        conflicts.append((weight, Conflict(subject=unit, claims=claims)))
+        newest = [_newest(v, published) for v in versions]
+        order = sorted(range(len(versions)), key=lambda v: _stamp(newest[v]), reverse=True)
+        claims = tuple(_claim(versions[v], newest[v]) for v in order)
+        updates.append(
+            (_weight(read, members, salience), Update(subject=claims_unit(versions), claims=claims))
+        )
     conflicts.sort(key=lambda x: -x[0])
     updates.sort(key=lambda x: -x[0])
     return [c for _, c in conflicts[:limit]], [u for _, u in updates[:limit]]
 
 
-def _claim(items: Sequence[tuple[Sentence, Figure]], published: datetime | None) -> Claim:
+Version = list[tuple[Sentence, Figure]]
+
+
+def _versions(read: Sequence[Found], kind: str, members: Sequence[int]) -> list[Version]:
+    by_value: dict[float, Version] = {}
+    for k in members:
+        f = read[k].single[kind]
+        by_value.setdefault(f.value, []).append((read[k].sentence, f))
+    return list(by_value.values())
+
+
+def _cliques(
+    versions: list[Version], kind: str, disputed: set[tuple[str, float, float]]
+) -> list[list[Version]]:
+    """The group's versions in sets whose every two values were found in dispute directly.
+
+    A group joins through chains (40 against 52 in one pair, 52 against 63 in another); a chain is
+    no evidence that its ends disagree (the toll may have risen from 40 to 63), so a conflict
+    lists together only versions each pair of which some two articles dispute.
+    """
+
+    def linked(a: Version, b: Version) -> bool:
+        x, y = a[0][1].value, b[0][1].value
+        return (kind, x, y) in disputed or (kind, y, x) in disputed
+
+    order = sorted(versions, key=lambda v: (-len(v), v[0][1].value))
+    out: list[list[Version]] = []
+    covered: set[tuple[float, float]] = set()
+    for a in order:
+        for b in order:
+            pair = (a[0][1].value, b[0][1].value)
+            if a is b or pair in covered or not linked(a, b):
+                continue
+            clique = [a, b]
+            for c in order:
+                if all(c is not m and linked(c, m) for m in clique):
+                    clique.append(c)
+            for m in clique:
+                for n in clique:
+                    covered.add((m[0][1].value, n[0][1].value))
+            out.append(clique)
+    return out
+
+
+def claims_unit(versions: Sequence[Version]) -> str:
+    return versions[0][0][1].unit
+
+
+def _weight(read: Sequence[Found], members: Sequence[int], salience: Salience) -> float:
+    return sum(salience.gain(read[k].sentence) for k in members)
+
+
+def _claim(items: Version, published: datetime | None) -> Claim:
     s, f = items[0]
     return Claim(
         value=display(f), text=s.text, sources=tuple(source_ref(s) for s, _ in items), published=published
     )
 
 
-def _newest(
-    items: Sequence[tuple[Sentence, Figure]], published: Sequence[datetime | None]
-) -> datetime | None:
-    dates = [published[s.article] for s, _ in items if s.article < len(published)]
-    known = [d for d in dates if d is not None]
-    return max(known, key=_stamp) if known else None
+def _date(s: Sentence, published: Sequence[datetime | None]) -> float | None:
+    d = published[s.article] if s.article < len(published) else None
+    return _stamp(d) if d is not None else None
 
 
-def _stamp(d: datetime) -> float:
-    return d.timestamp()  # naive and aware datetimes compare as timestamps
+def _stamp(d: datetime | None) -> float:
+    # Naive and aware datetimes compare as timestamps; undated sorts last.
+    return d.timestamp() if d is not None else float("-inf")
 
 
-def _over_time(
-    versions: Sequence[Sequence[tuple[Sentence, Figure]]], published: Sequence[datetime | None]
-) -> bool:
-    """Every version's articles are dated, and no two versions share a publication time: each
-    value was what was known when its articles came out."""
-    spans = []
-    for items in versions:
-        dates = [published[s.article] if s.article < len(published) else None for s, _ in items]
-        if any(d is None for d in dates):
-            return False
-        stamps = [_stamp(d) for d in dates if d is not None]
-        spans.append((min(stamps), max(stamps)))
-    spans.sort()
-    return all(prev[1] < nxt[0] for prev, nxt in zip(spans, spans[1:], strict=False))
+def _newest(items: Version, published: Sequence[datetime | None]) -> datetime | None:
+    known = [published[s.article] for s, _ in items if s.article < len(published)]
+    dated = [d for d in known if d is not None]
+    return max(dated, key=_stamp) if dated else None
 
 
 def conflict_sentences(conflicts: Sequence[Conflict]) -> frozenset[tuple[int, int]]:

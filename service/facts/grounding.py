@@ -59,7 +59,7 @@ def ground_items(
     known_lower = {w.lower() for w in known_words}
     matrix = tfidf_matrix([*(s.stems for s in flat), *item_stems])
     sent_m, item_m = matrix[: len(flat)], matrix[len(flat) :]
-    merge = same_fact_matrix(flat) if flat else np.zeros((0, 0))
+    merge = same_fact_matrix(flat, same_fact) if flat else np.zeros((0, 0))
     facts: list[KeyFact] = []
     kept: list[int] = []
     for k, item in enumerate(items):

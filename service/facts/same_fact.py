@@ -47,10 +47,6 @@ BIAS = -4.2
 # stand behind, and so that the engine keeps a recall of 0.40 once sentences that are no fact
 # candidates at all are counted.
 THRESHOLD = 0.82
-# Pairs sharing less than this share of their content stems (of the sentence with more of them)
-# are not scored at all, which keeps large clusters cheap: on MSRP train no pair scoring within
-# 0.2 of THRESHOLD shares less than a third.
-PREFILTER = 0.25
 
 
 @dataclass(frozen=True)
@@ -126,22 +122,57 @@ def score(a: Wording, b: Wording) -> float:
     return 1.0 / (1.0 + math.exp(-z))
 
 
-def same_fact_matrix(sentences: Sequence[Sentence]) -> np.ndarray:
-    """Pairwise merge scores (1 on the diagonal). Pairs sharing under PREFILTER of their content
-    stems (of the longer one) score 0 without being read: the score could not reach a threshold."""
+def _coverage(sets: Sequence[frozenset[str]]) -> tuple[np.ndarray, np.ndarray]:
+    """Pairwise (min, max) of shared members over each side's size, as `_cover` computes them."""
+    vocab: dict[str, int] = {}
+    rows = [[vocab.setdefault(t, len(vocab)) for t in members] for members in sets]
+    incidence = np.zeros((len(sets), max(1, len(vocab))), dtype=np.float32)
+    for r, cols in enumerate(rows):
+        incidence[r, cols] = 1.0
+    sizes = np.maximum(incidence.sum(axis=1), 1.0)
+    shared = incidence @ incidence.T
+    one, other = shared / sizes[:, None], shared / sizes[None, :]
+    return np.minimum(one, other), np.maximum(one, other)
+
+
+def _bound(w_min: float, w_max: float) -> float:
+    """The most w_min * x + w_max * y adds where 0 <= x <= y <= 1 (a min and a max reading)."""
+    return max(0.0, w_max, w_min + w_max)
+
+
+def same_fact_matrix(sentences: Sequence[Sentence], threshold: float = THRESHOLD) -> np.ndarray:
+    """Pairwise merge scores (1 on the diagonal), exact where they reach `threshold`.
+
+    Content-word and word coverage are read for all pairs at once (matrix products); the rest of
+    the score only for pairs whose best case, the other readings at their most favourable,
+    could reach `threshold`. Pairs that cannot read 0. This keeps a thousand-sentence pool to
+    the few pairs that matter.
+    """
     n = len(sentences)
     out = np.eye(n, dtype=np.float32)
     if n < 2:
         return out
     wording = [Wording(s.text) for s in sentences]
-    vocab: dict[str, int] = {}
-    rows = [[vocab.setdefault(t, len(vocab)) for t in w.content] for w in wording]
-    incidence = np.zeros((n, max(1, len(vocab))), dtype=np.float32)
-    for r, cols in enumerate(rows):
-        incidence[r, cols] = 1.0
-    sizes = incidence.sum(axis=1)
-    shared = incidence @ incidence.T
-    covered = shared / np.maximum(np.maximum(sizes[:, None], sizes[None, :]), 1.0)
-    for i, j in np.argwhere(np.triu(covered >= PREFILTER, k=1)).tolist():
+    c_min, c_max = _coverage([w.content for w in wording])
+    w_min, w_max = _coverage([frozenset(w.stems) for w in wording])
+    wt = dict(zip(FEATURES, WEIGHTS, strict=True))
+    best = (
+        BIAS
+        + wt["content_min"] * c_min
+        + wt["content_max"] * c_max
+        + wt["words_min"] * w_min
+        + wt["words_max"] * w_max
+        + _bound(wt["pairs_min"], wt["pairs_max"])
+        + max(0.0, wt["figures_differ"])
+        + max(0.0, wt["names_differ"])
+    )
+    # The logit of the threshold: pairs below it cannot merge.
+    if threshold <= 0.0:
+        floor = -math.inf
+    elif threshold >= 1.0:
+        floor = math.inf  # a sigmoid never reaches 1: nothing merges
+    else:
+        floor = math.log(threshold / (1.0 - threshold))
+    for i, j in np.argwhere(np.triu(best >= floor, k=1)).tolist():
         out[i, j] = out[j, i] = score(wording[i], wording[j])
     return out

@@ -53,7 +53,7 @@ def select_facts(
         return []
     stems = tfidf_matrix([s.stems for s in flat])
     cosine = stems @ stems.T
-    merge = same_fact_matrix(flat)
+    merge = same_fact_matrix(flat, same_fact)
     repeats = cosine >= REPEATS
     scored: list[tuple[int, float, int]] = []  # (support, score, flat index)
     for i, s in enumerate(flat):

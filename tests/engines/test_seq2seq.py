@@ -144,11 +144,13 @@ def test_generated_facts_are_grounded_and_the_rest_dropped_by_reason(
         "Union leader Marta Okafor said 340 workers had stopped work."
     ]
     (fact,) = result.key_facts
-    # Backed first by the courier's sentence that says it, then by the others that report the 340.
+    # Backed by the courier's sentence that says it. The other outlets word the 340 strikers too
+    # differently for the same-fact score (tests/engines/test_fact_rules.py has a generated fact
+    # that three articles state), so it has the support of that one article.
     first = fact.sources[0]
     assert (first.article, first.sentence) == (1, 1)
     assert "340" in ferry[1]["text"][first.start : first.end]
-    assert fact.support == len({s.article for s in fact.sources}) >= 2
+    assert fact.support == len({s.article for s in fact.sources}) == 1
     assert result.facts_dropped == {
         "ungrounded_number": 1,
         "ungrounded_name": 1,

@@ -98,13 +98,29 @@ def test_a_running_count_that_grows_between_dated_articles_is_an_update() -> Non
     assert updates == [] and {c.published for c in conflict.claims} == {None}
 
 
-def test_a_fixed_figure_given_two_ways_on_two_days_is_still_a_conflict() -> None:
+def test_a_later_lower_figure_is_still_a_conflict() -> None:
+    # Only a figure that grows between dated articles is an update; one that shrinks is disputed.
     (conflict,), updates = conflicts_of(
-        "The quake lasted 47 seconds, the seismology institute said.",
         "The quake lasted 55 seconds, the seismology institute said.",
+        "The quake lasted 47 seconds, the seismology institute said.",
         published=(datetime(2026, 5, 4, tzinfo=UTC), datetime(2026, 5, 5, tzinfo=UTC)),
     )
     assert updates == [] and conflict.subject == "seconds"
+
+
+def test_rates_are_not_counts() -> None:
+    assert conflicts_of(
+        "Autism was once thought to afflict 1 in 2,000 children, the officials said.",
+        "Autism affects as many as 2 of every 1,000 children, the officials said.",
+    ) == ([], [])
+
+
+def test_a_sentence_holding_the_other_value_is_no_conflict() -> None:
+    # "won 75 seats ... the Liberals won 48": both values are there, for two parties.
+    assert conflicts_of(
+        "The Liberal Party won only 48 seats in Monday's election, officials said.",
+        "The Parti Quebecois won 75 seats in Monday's election, while the Liberal Party won 48.",
+    ) == ([], [])
 
 
 def test_consistent_articles_have_no_conflict(ferry: list[dict[str, Any]]) -> None:
