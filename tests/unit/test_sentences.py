@@ -1,7 +1,11 @@
 """Sentence splitting with exact offsets, and word-budget trimming."""
 
+import pytest
+
 from service.nlp.sentences import analyze, fit_words, split_sentences
 from service.nlp.words import count_words
+
+BODY_TEXT = "The ferry service resumed on Tuesday after a week of storms."
 
 
 def test_spans_index_the_original_text() -> None:
@@ -39,3 +43,33 @@ def test_fit_words_keeps_whole_sentences_within_budget() -> None:
     assert fit_words(text, 100) == text
     cut = fit_words("A very long sentence that goes on and on without any end in sight.", 5)
     assert count_words(cut) == 5 and cut.endswith("…")
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Jane Doe contributed to this report.",
+        "Additional reporting by Jane Doe in Oslo.",
+        "Photo by Jane Doe.",
+        "For more information, call (212) 555-0142.",
+        "Readers can reach the newsroom at 212-555-0142.",
+        "Send tips to news@example.com.",
+        "Copyright 2026 Example Wire.",
+        "All rights reserved.",
+    ],
+)
+def test_boilerplate_lines_are_not_sentences(line: str) -> None:
+    article = f"{BODY_TEXT} {line}"
+    assert [s.text for s in analyze([article])[0]] == [BODY_TEXT]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The court imposed a copyright fine of $2 million on the publisher.",
+        "Officials said 555 people were evacuated from the coast.",
+        "The photo agency said its pictures were distributed by courier.",
+    ],
+)
+def test_news_about_such_things_is_kept(sentence: str) -> None:
+    assert [s.text for s in analyze([sentence])[0]] == [sentence]
