@@ -406,3 +406,21 @@ def test_committed_labels_match_the_data_and_score_end_to_end(tmp_path: Path) ->
     assert results["counts"]["labelled"]["conflict"] > 0
     for block in (results["metrics"], *(b["metrics"] for b in results["by_dataset"].values())):
         assert all(v is None or 0.0 <= v <= 1.0 for v in block.values())
+
+
+# --- the held-out, project-written clusters (no ../shared needed) --------------------------------
+
+FIXTURE_DATA = LABEL_FILE.parent / "conflict_fixtures.jsonl"
+FIXTURE_LABELS = LABEL_FILE.parent / "conflicts_fixtures.jsonl"
+
+
+def test_fixture_labels_match_the_fixture_clusters() -> None:
+    labels = read_labels(FIXTURE_LABELS)
+    datasets = load_datasets([("fixtures", FIXTURE_DATA)])
+    clusters = {("fixtures", e.id): split_cluster(e) for e in datasets["fixtures"]}
+    assert {p.dataset for p in labels} == {"fixtures"}
+    # Every cluster is labelled, and every label's sentences and hashes are where it says.
+    assert {(p.dataset, p.cluster) for p in labels} == set(clusters)
+    kept, skipped = check_labels(labels, clusters)
+    assert skipped == [] and len(kept) == len(labels)
+    assert {p.label for p in labels} == set(LABELS)
