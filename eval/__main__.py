@@ -139,6 +139,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--seed", type=int, default=0, help="seed of the random baseline and bootstraps")
     run.add_argument("--resume", action="store_true", help="continue an interrupted run in --out")
+    run.add_argument(
+        "--no-query",
+        action="store_true",
+        help="leave the data's queries (topics) out: generic summaries of query-focused data",
+    )
     run.add_argument("-v", "--verbose", action="store_true")
     para = sub.add_parser(
         "paraphrase", help="precision of key-fact support on MSRP sentence pairs (docs/key-facts.md)"
@@ -330,6 +335,7 @@ def main(argv: list[str] | None = None) -> int:
         num_facts=args.num_facts,
         seed=args.seed,
         resume=args.resume,
+        use_query=not args.no_query,
     )
     try:
         results = Evaluation(config).run()

@@ -43,6 +43,9 @@ class Example:
     # Who wrote each reference (DUC's assessor letters), in the order of `references`; None when
     # the data does not say.
     reference_ids: tuple[str, ...] | None = None
+    # The question or topic the summary should answer (query-focused data, e.g. DUC 2006); None
+    # for generic summaries.
+    query: str | None = None
 
 
 @dataclass(frozen=True)
@@ -171,7 +174,23 @@ def _example(
         documents=tuple(_document(d, where, bad_dates) for d in docs_raw),
         references=tuple(refs_raw),
         reference_ids=_reference_ids(row, refs_raw, where),
+        query=_query(row, where),
     )
+
+
+def _query(row: dict[str, Any], where: str) -> str | None:
+    """A row's `query` (a string), or its `topic`: a string, or DUC's {title, narrative} joined."""
+    raw = row.get("query", row.get("topic"))
+    if raw is None:
+        return None
+    if isinstance(raw, dict):
+        parts = [raw.get(k) for k in ("title", "narrative")]
+        if not all(p is None or isinstance(p, str) for p in parts):
+            raise DataError(f"{where}: topic title and narrative must be strings")
+        raw = " ".join(p.strip() for p in parts if p and p.strip())
+    if not isinstance(raw, str):
+        raise DataError(f"{where}: 'query'/'topic' must be a string or an object with title and narrative")
+    return raw.strip() or None
 
 
 def _json_rows(path: Path) -> Iterator[tuple[str, dict[str, Any]]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -99,6 +99,8 @@ class RunConfig:
     num_facts: int = 5
     seed: int = 0
     resume: bool = False
+    # Send the data's queries (topics) to the system; False: generic summaries of the same data.
+    use_query: bool = True
 
 
 class Evaluation:
@@ -111,6 +113,8 @@ class Evaluation:
         # Before anything loads: the budget binds the baselines too, not only the service.
         check_options(c.max_words, c.num_facts)
         self.examples = load_examples(c.data, c.format, c.fields, c.limit)
+        if not c.use_query:
+            self.examples = [replace(e, query=None) for e in self.examples]
         self.scorer: Scorer = build_scorer(
             c.rouge, c.rouge_options, c.stem, c.jackknife, c.wordnet_order, c.rouge_tokenizer
         )
@@ -148,6 +152,8 @@ class Evaluation:
 
     def _sut_row(self, system: str, example: Example, output: Output) -> dict[str, Any]:
         extra: dict[str, Any] = {"elapsed_ms": round(output.elapsed_ms, 2)}
+        if example.query:
+            extra["query"] = example.query
         if output.error:
             extra["error"] = output.error
         else:
@@ -196,6 +202,8 @@ class Evaluation:
             "system_under_test": self.sut.describe() if self.sut else None,
             "max_words": c.max_words,
             "num_facts": c.num_facts,
+            "queries": sum(e.query is not None for e in self.examples),
+            "use_query": c.use_query,
             "baselines": list(c.baselines),
             "other_systems": sorted(self.others),
             "rouge": self.scorer.settings,

@@ -65,6 +65,7 @@ def to_cluster(example: Example, max_words: int, num_facts: int) -> Cluster:
     return Cluster(
         articles=tuple(Article(text=d.text, title=d.title, published=d.date) for d in example.documents),
         options=Options(max_words=max_words, num_facts=num_facts),
+        query=example.query,
     )
 
 
@@ -183,6 +184,7 @@ class RemoteSystem:
                 for d in example.documents
             ],
             "options": {"max_words": max_words, "num_facts": num_facts},
+            **({"query": example.query} if example.query else {}),
         }
         t0 = time.perf_counter()
         delay = 0.5

@@ -28,6 +28,7 @@ MIN_MAX_WORDS = 10
 MAX_MAX_WORDS = 1_000
 MIN_NUM_FACTS = 0
 MAX_NUM_FACTS = 50
+MAX_QUERY_CHARS = 1_000
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,8 @@ class Cluster:
 
     articles: tuple[Article, ...]
     options: Options
+    # A question or topic the summary and key facts should answer; None: a general summary.
+    query: str | None = None
 
 
 @dataclass(frozen=True)

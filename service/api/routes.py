@@ -98,6 +98,7 @@ async def summarize(body: SummarizeRequest, request: Request, state: State) -> S
             if body.options.num_facts is not None
             else settings.default_num_facts,
         ),
+        query=body.query.strip() if body.query else None,
     )
     gone = asyncio.Event()
     watcher = asyncio.create_task(_watch_disconnect(request, gone))
@@ -110,7 +111,7 @@ async def summarize(body: SummarizeRequest, request: Request, state: State) -> S
     for reason, n in result.facts_dropped.items():
         metrics.facts_dropped.labels(reason).inc(n)
     timings = {"queue": queue_ms, "total": (time.perf_counter() - t0) * 1e3}
-    return SummarizeResponse.from_result(result, body.articles, timings)
+    return SummarizeResponse.from_result(result, body.articles, timings, body.query)
 
 
 async def _watch_disconnect(request: Request, gone: asyncio.Event) -> None:

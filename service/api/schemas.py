@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from service.domain import (
     MAX_MAX_WORDS,
     MAX_NUM_FACTS,
+    MAX_QUERY_CHARS,
     MIN_MAX_WORDS,
     MIN_NUM_FACTS,
     Claim,
@@ -64,6 +65,18 @@ class SummarizeRequest(BaseModel):
 
     articles: list[ArticleIn] = Field(min_length=1, max_length=MAX_ARTICLES)
     options: OptionsIn = Field(default_factory=OptionsIn)
+    query: str | None = Field(
+        None,
+        max_length=MAX_QUERY_CHARS,
+        description="A question or topic: the summary and key facts cover what answers it.",
+    )
+
+    @field_validator("query")
+    @classmethod
+    def _query_not_blank(cls, v: str | None) -> str | None:
+        if v is not None and not v.strip():
+            raise ValueError("query must not be blank (leave it out for a general summary)")
+        return v
 
 
 class Source(BaseModel):
@@ -122,6 +135,7 @@ class InputOut(BaseModel):
 
 class SummarizeResponse(BaseModel):
     summary: str
+    query: str | None = Field(None, description="The request's query, echoed: what the summary answers.")
     key_facts: list[KeyFactOut]
     conflicts: list[ConflictOut] = Field(
         description="Figures the articles disagree on; their sentences are not among key_facts,"
@@ -139,7 +153,11 @@ class SummarizeResponse(BaseModel):
 
     @classmethod
     def from_result(
-        cls, result: Result, articles: list[ArticleIn], timings_ms: dict[str, float]
+        cls,
+        result: Result,
+        articles: list[ArticleIn],
+        timings_ms: dict[str, float],
+        query: str | None = None,
     ) -> SummarizeResponse:
         report = result.input
 
@@ -169,6 +187,7 @@ class SummarizeResponse(BaseModel):
 
         return cls(
             summary=result.summary,
+            query=query,
             key_facts=[
                 KeyFactOut(text=f.text, support=f.support, sources=sources(f.sources))
                 for f in result.key_facts

@@ -17,8 +17,9 @@ from service.engines.base import Engine, abandoned
 from service.errors import Cancelled, InvalidInput, check
 from service.facts.assemble import disputes, key_facts, qualify
 from service.facts.same_fact import THRESHOLD
+from service.nlp.relevance import focus, relevance
 from service.nlp.salience import compute_salience
-from service.nlp.selection import select_sentences
+from service.nlp.selection import LEAD_BONUS, select_sentences
 from service.nlp.sentences import Sentence, analyze, fit_words
 from service.nlp.words import count_words
 
@@ -66,13 +67,26 @@ class EmbeddedEngine(Engine):
         if not any(sentences):
             raise InvalidInput("the articles contain no sentences")
         salience = compute_salience(sentences, stop)
+        lead_bonus, weight = LEAD_BONUS, None
+        if cluster.query:
+            # Focused: what answers the query weighs more, in concepts and in coverage; no lead prior.
+            rel = relevance(sentences, cluster.query)
+            salience, lead_bonus, weight = focus(salience, sentences, rel), 0.0, rel.coverage_weight
         published = [a.published for a in cluster.articles]
         # Read first: the summary must not state one side of a dispute alone.
         found = disputes(sentences, salience, published)
         t1 = time.perf_counter()
         max_words = cluster.options.max_words
         check(stop)
-        chosen = select_sentences(sentences, salience, max_words, stop=stop, avoid=found.one_sided)
+        chosen = select_sentences(
+            sentences,
+            salience,
+            max_words,
+            stop=stop,
+            avoid=found.one_sided,
+            relevance=weight,
+            lead_bonus=lead_bonus,
+        )
         if chosen:
             summary = " ".join(s.text for s in order(chosen, published))
         else:  # the budget is below every usable sentence: cut the most salient sentence

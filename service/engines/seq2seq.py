@@ -22,6 +22,7 @@ from service.errors import Cancelled, EngineError, InvalidInput, check
 from service.facts.assemble import disputes, key_facts, qualify
 from service.facts.same_fact import THRESHOLD
 from service.nlp.packing import PackedArticle, pack
+from service.nlp.relevance import focus, relevance
 from service.nlp.salience import Salience, compute_salience
 from service.nlp.sentences import Sentence, analyze, fit_words
 from service.prompts import PromptFamily, PromptSet, Task, family_for, load_prompts
@@ -97,6 +98,7 @@ class Seq2SeqEngine(Engine):
             articles=articles,
             max_words=cluster.options.max_words,
             num_facts=cluster.options.num_facts,
+            query=cluster.query or "",
         )
 
     def prepare(self, cluster: Cluster, stop: threading.Event | None = None) -> Prepared:
@@ -123,6 +125,8 @@ class Seq2SeqEngine(Engine):
             )
         texts = [a.text for a in cluster.articles]
         salience = compute_salience(sentences, stop)
+        if cluster.query:  # what answers the query goes into the model first
+            salience = focus(salience, sentences, relevance(sentences, cluster.query))
         strategy = self.settings.input_selection
         for _ in range(4):
             check(stop)

@@ -48,8 +48,8 @@ def _usable(s: Sentence) -> bool:
     return quotes % 2 == 0 and not s.text[0].islower() and not DANGLING_RE.match(s.text)
 
 
-def _lead(s: Sentence) -> float:
-    return 1.0 + LEAD_BONUS / math.sqrt(1 + s.index)
+def _lead(s: Sentence, bonus: float = LEAD_BONUS) -> float:
+    return 1.0 + bonus / math.sqrt(1 + s.index)
 
 
 def _prior(s: Sentence, salience: Salience) -> float:
@@ -71,6 +71,8 @@ def select_sentences(
     start: Sequence[Sentence] = (),
     stop: threading.Event | None = None,
     avoid: frozenset[tuple[int, int]] = frozenset(),
+    relevance: Callable[[Sentence], float] | None = None,
+    lead_bonus: float = LEAD_BONUS,
 ) -> list[Sentence]:
     """Greedy budgeted selection: the chosen sentences' costs (words by default) never exceed `budget`.
 
@@ -95,6 +97,12 @@ def select_sentences(
     matrix = tfidf_matrix([s.stems for s in flat])
     sims = matrix @ matrix.T
     cap = COVERAGE_CAP * sims.sum(axis=0)
+    # With a query, covering a sentence counts as much as it answers the query.
+    focus = (
+        np.ones(len(flat), dtype=np.float32)
+        if relevance is None
+        else np.fromiter((relevance(s) for s in flat), dtype=np.float32, count=len(flat))
+    )
     covered_by = np.zeros(len(flat), dtype=np.float32)
     chosen: list[int] = []
     covered: set[Concept] = set()
@@ -108,8 +116,10 @@ def select_sentences(
         remaining -= cost(s)
     while True:
         check(stop)
-        base = np.minimum(covered_by, cap).sum()
-        coverage = np.minimum(covered_by[:, None] + sims[:, candidates], cap[:, None]).sum(axis=0) - base
+        base = (focus * np.minimum(covered_by, cap)).sum()
+        coverage = (focus[:, None] * np.minimum(covered_by[:, None] + sims[:, candidates], cap[:, None])).sum(
+            axis=0
+        ) - base
         best, best_score = -1, 0.0
         for c, k in enumerate(candidates):
             s = flat[k]
@@ -118,7 +128,7 @@ def select_sentences(
             gain = salience.gain(s, covered) + COVERAGE_WEIGHT * float(coverage[c])
             if gain <= 0:
                 continue
-            score = gain / s.n_words**LENGTH_EXPONENT * _lead(s)
+            score = gain / s.n_words**LENGTH_EXPONENT * _lead(s, lead_bonus)
             if score > best_score:
                 if chosen and float(np.max(sims[chosen, k])) >= NEAR_DUPLICATE:
                     continue

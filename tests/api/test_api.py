@@ -27,6 +27,7 @@ def test_summarize_full_shape(client: TestClient, ferry: list[dict[str, Any]]) -
     data = r.json()
     assert set(data) == {
         "summary",
+        "query",
         "key_facts",
         "conflicts",
         "updates",
