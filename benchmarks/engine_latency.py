@@ -1,6 +1,8 @@
-"""Server time of the default service on DUC 2004 clusters (10 articles each).
+"""Server time of the default service on DUC 2004 clusters (10 articles each), or on any data.
 
-    python -m benchmarks.engine_latency [--data DUC.jsonl] [--repeat 3]
+    python -m benchmarks.engine_latency [--data DUC.jsonl] [--repeat 3] [--max-words 100]
+
+Rows with a query (DUC 2006's topics) are sent with it, unless `--no-query`.
 
 Each cluster is posted to the app in-process (the real routes, engine and runner) `--repeat`
 times; prints p50/p90/max of the server's own total time (`timings_ms.total`) and of the
@@ -33,6 +35,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.engine_latency", description=__doc__)
     parser.add_argument("--data", type=Path, default=SHARED)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--max-words", type=int, default=100)
+    parser.add_argument("--no-query", action="store_true", help="leave the rows' queries out")
     args = parser.parse_args(argv)
     examples = load_examples(args.data)
     stages: dict[str, list[float]] = {}
@@ -41,7 +45,11 @@ def main(argv: list[str] | None = None) -> int:
             pass
         for _ in range(args.repeat):
             for ex in examples:
-                body = {"articles": [{"text": d.text} for d in ex.documents], "options": {"max_words": 100}}
+                body = {
+                    "articles": [{"text": d.text} for d in ex.documents],
+                    "options": {"max_words": args.max_words},
+                    **({"query": ex.query} if ex.query and not args.no_query else {}),
+                }
                 r = client.post("/v1/summarize", json=body)
                 r.raise_for_status()
                 for name, ms in r.json()["timings_ms"].items():
