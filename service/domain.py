@@ -63,6 +63,8 @@ class Cluster:
     options: Options
     # A question or topic the summary and key facts should answer; None: a general summary.
     query: str | None = None
+    # What the reader has already read: the summary and facts report only what `articles` add.
+    background: tuple[Article, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,8 @@ class SourceRef:
     sentence: int
     start: int
     end: int
+    # True: `article` indexes the request's background articles, not its articles.
+    background: bool = False
 
 
 @dataclass(frozen=True)
@@ -161,4 +165,6 @@ class Result:
     facts_dropped: dict[str, int] = field(default_factory=dict)
     conflicts: list[Conflict] = field(default_factory=list)
     updates: list[Update] = field(default_factory=list)
+    # With background articles: False when the articles add nothing the background lacks.
+    novel: bool = True
     timings_ms: dict[str, float] = field(default_factory=dict)

@@ -71,17 +71,20 @@ async def summarize(body: SummarizeRequest, request: Request, state: State) -> S
     """Summarize one or more articles about one event, with key facts and their sources."""
     t0 = time.perf_counter()
     settings = state.settings
-    if len(body.articles) > settings.max_articles:
-        raise InvalidInput(f"at most {settings.max_articles} articles per request")
-    for i, a in enumerate(body.articles):
-        if len(a.text) > settings.max_article_chars:
-            raise PayloadTooLarge(
-                f"article {i} has {len(a.text)} characters; the limit is {settings.max_article_chars}"
-            )
-    total = sum(len(a.text) for a in body.articles)
+    # The background counts toward every limit: the engine reads it too.
+    if len(body.articles) + len(body.background) > settings.max_articles:
+        raise InvalidInput(f"at most {settings.max_articles} articles per request, background included")
+    for name, group in (("article", body.articles), ("background article", body.background)):
+        for i, a in enumerate(group):
+            if len(a.text) > settings.max_article_chars:
+                raise PayloadTooLarge(
+                    f"{name} {i} has {len(a.text)} characters; the limit is {settings.max_article_chars}"
+                )
+    total = sum(len(a.text) for a in (*body.articles, *body.background))
     if total > settings.max_total_chars:
         raise PayloadTooLarge(
-            f"the articles have {total} characters; the limit is {settings.max_total_chars}"
+            f"the articles (background included) have {total} characters;"
+            f" the limit is {settings.max_total_chars}"
         )
     if state.runner is None:
         raise NotReady(
@@ -99,6 +102,10 @@ async def summarize(body: SummarizeRequest, request: Request, state: State) -> S
             else settings.default_num_facts,
         ),
         query=body.query.strip() if body.query else None,
+        background=tuple(
+            Article(text=a.text, title=a.title, id=a.id, url=a.url, published=a.published)
+            for a in body.background
+        ),
     )
     gone = asyncio.Event()
     watcher = asyncio.create_task(_watch_disconnect(request, gone))
@@ -111,7 +118,7 @@ async def summarize(body: SummarizeRequest, request: Request, state: State) -> S
     for reason, n in result.facts_dropped.items():
         metrics.facts_dropped.labels(reason).inc(n)
     timings = {"queue": queue_ms, "total": (time.perf_counter() - t0) * 1e3}
-    return SummarizeResponse.from_result(result, body.articles, timings, body.query)
+    return SummarizeResponse.from_result(result, body.articles, timings, body.query, body.background)
 
 
 async def _watch_disconnect(request: Request, gone: asyncio.Event) -> None:

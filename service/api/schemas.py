@@ -70,6 +70,12 @@ class SummarizeRequest(BaseModel):
         max_length=MAX_QUERY_CHARS,
         description="A question or topic: the summary and key facts cover what answers it.",
     )
+    background: list[ArticleIn] = Field(
+        default_factory=list,
+        max_length=MAX_ARTICLES,
+        description="Articles the reader has already read: the summary and key facts report only what"
+        " `articles` add. They count toward the request's article and character limits.",
+    )
 
     @field_validator("query")
     @classmethod
@@ -80,7 +86,10 @@ class SummarizeRequest(BaseModel):
 
 
 class Source(BaseModel):
-    article: int = Field(description="0-based index into the request's articles.")
+    article: int = Field(
+        description="0-based index into the request's articles (into `background` when `background`)."
+    )
+    background: bool = Field(False, description="True: the sentence is in a background article.")
     article_id: str | None = Field(None, description="That article's id, when it had one.")
     sentence: int = Field(description="0-based sentence index within the article.")
     start: int = Field(description="Character offset of the sentence in the article text.")
@@ -136,6 +145,12 @@ class InputOut(BaseModel):
 class SummarizeResponse(BaseModel):
     summary: str
     query: str | None = Field(None, description="The request's query, echoed: what the summary answers.")
+    background_articles: int = Field(0, description="How many background articles the request gave.")
+    novel: bool = Field(
+        True,
+        description="False when the articles add nothing to the background: the summary says so and"
+        " there are no key facts.",
+    )
     key_facts: list[KeyFactOut]
     conflicts: list[ConflictOut] = Field(
         description="Figures the articles disagree on; their sentences are not among key_facts,"
@@ -158,6 +173,7 @@ class SummarizeResponse(BaseModel):
         articles: list[ArticleIn],
         timings_ms: dict[str, float],
         query: str | None = None,
+        background: list[ArticleIn] | None = None,
     ) -> SummarizeResponse:
         report = result.input
 
@@ -165,7 +181,8 @@ class SummarizeResponse(BaseModel):
             return [
                 Source(
                     article=s.article,
-                    article_id=articles[s.article].id,
+                    background=s.background,
+                    article_id=(background or [] if s.background else articles)[s.article].id,
                     sentence=s.sentence,
                     start=s.start,
                     end=s.end,
@@ -188,6 +205,8 @@ class SummarizeResponse(BaseModel):
         return cls(
             summary=result.summary,
             query=query,
+            background_articles=len(background or []),
+            novel=result.novel,
             key_facts=[
                 KeyFactOut(text=f.text, support=f.support, sources=sources(f.sources))
                 for f in result.key_facts

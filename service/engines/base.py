@@ -9,6 +9,9 @@ from collections.abc import Sequence
 from service.domain import Article, Cluster, EngineName, InputReport, Options, Result
 from service.errors import EngineError
 
+# The summary when the articles add nothing to the background: said, not padded with old news.
+NOTHING_NEW = "Nothing new: these articles report nothing the background articles do not already."
+
 
 class Engine(ABC):
     name: EngineName

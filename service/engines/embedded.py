@@ -13,10 +13,11 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from service.domain import ArticleUsage, Cluster, InputReport, Result
-from service.engines.base import Engine, abandoned
+from service.engines.base import NOTHING_NEW, Engine, abandoned
 from service.errors import Cancelled, InvalidInput, check
 from service.facts.assemble import disputes, key_facts, qualify
 from service.facts.same_fact import THRESHOLD
+from service.nlp.novelty import discount, known_sentences
 from service.nlp.relevance import focus, relevance
 from service.nlp.salience import compute_salience
 from service.nlp.selection import LEAD_BONUS, select_sentences
@@ -63,7 +64,10 @@ class EmbeddedEngine(Engine):
     def _one(self, cluster: Cluster, stop: threading.Event | None) -> Result:
         """One cluster; its stages check `stop` (per sentence, per selection step) and between them."""
         t0 = time.perf_counter()
-        sentences = analyze([a.text for a in cluster.articles], stop)
+        n = len(cluster.articles)
+        # The background is read with the articles, so its sentences can be compared with theirs.
+        every = analyze([a.text for a in (*cluster.articles, *cluster.background)], stop)
+        sentences, old = every[:n], every[n:]
         if not any(sentences):
             raise InvalidInput("the articles contain no sentences")
         salience = compute_salience(sentences, stop)
@@ -72,9 +76,14 @@ class EmbeddedEngine(Engine):
             # Focused: what answers the query weighs more, in concepts and in coverage; no lead prior.
             rel = relevance(sentences, cluster.query)
             salience, lead_bonus, weight = focus(salience, sentences, rel), 0.0, rel.coverage_weight
-        published = [a.published for a in cluster.articles]
+        known: frozenset[tuple[int, int]] = frozenset()
+        if cluster.background:
+            # What the reader has read is not news: repeated sentences go, known concepts weigh less.
+            known, salience = known_sentences(sentences, old), discount(salience, old)
+        published = [a.published for a in (*cluster.articles, *cluster.background)]
         # Read first: the summary must not state one side of a dispute alone.
-        found = disputes(sentences, salience, published)
+        found = disputes(every, salience, published, n if cluster.background else None)
+        avoid = found.one_sided | known
         t1 = time.perf_counter()
         max_words = cluster.options.max_words
         check(stop)
@@ -83,22 +92,20 @@ class EmbeddedEngine(Engine):
             salience,
             max_words,
             stop=stop,
-            avoid=found.one_sided,
+            avoid=avoid,
             relevance=weight,
             lead_bonus=lead_bonus,
         )
+        novel = True
         if chosen:
-            summary = " ".join(s.text for s in order(chosen, published))
+            summary = " ".join(s.text for s in order(chosen, published[:n]))
+        elif cluster.background and all((s.article, s.index) in avoid for a in sentences for s in a):
+            novel, summary = False, NOTHING_NEW
         else:  # the budget is below every usable sentence: cut the most salient sentence
             flat = [s for article in sentences for s in article]
             top = max(
                 flat,
-                key=lambda s: (
-                    (s.article, s.index) not in found.one_sided,
-                    salience.gain(s),
-                    -s.article,
-                    -s.index,
-                ),
+                key=lambda s: ((s.article, s.index) not in avoid, salience.gain(s), -s.article, -s.index),
             )
             summary = fit_words(top.text, max_words)
         summary = qualify(summary, found, max_words)
@@ -108,9 +115,10 @@ class EmbeddedEngine(Engine):
             sentences,
             [a.text for a in cluster.articles],
             salience,
-            cluster.options.num_facts,
+            cluster.options.num_facts if novel else 0,
             found,
             same_fact=self.same_fact,
+            known=known,
         )
         t3 = time.perf_counter()
         usage = tuple(
@@ -123,8 +131,9 @@ class EmbeddedEngine(Engine):
             input=InputReport(unit="words", budget=None, articles=usage),
             engine=self.name,
             model=None,
-            conflicts=facts.conflicts,
-            updates=facts.updates,
+            conflicts=found.conflicts[: cluster.options.num_facts] if not novel else facts.conflicts,
+            updates=found.updates[: cluster.options.num_facts] if not novel else facts.updates,
+            novel=novel,
             facts_dropped=dict(facts.dropped),
             timings_ms={
                 "analyze": (t1 - t0) * 1e3,

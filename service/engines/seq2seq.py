@@ -12,15 +12,16 @@ import math
 import threading
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from service.domain import Cluster, InputReport, Result
-from service.engines.base import Engine, abandoned
+from service.engines.base import NOTHING_NEW, Engine, abandoned
 from service.engines.generation import Generated, Row, generate
 from service.engines.runtime import ModelRuntime
 from service.errors import Cancelled, EngineError, InvalidInput, check
 from service.facts.assemble import disputes, key_facts, qualify
 from service.facts.same_fact import THRESHOLD
+from service.nlp.novelty import discount, known_sentences
 from service.nlp.packing import PackedArticle, pack
 from service.nlp.relevance import focus, relevance
 from service.nlp.salience import Salience, compute_salience
@@ -43,6 +44,10 @@ class Prepared:
     packed: list[PackedArticle]
     prompts: dict[Task, str]
     tokens: dict[Task, int]  # each prompt's length in tokens, measured once when it was fitted
+    # With background articles: their sentences (after the articles' in `every`), and the
+    # articles' sentences that repeat them, which never go into the model.
+    every: list[list[Sentence]] = field(default_factory=list)
+    known: frozenset[tuple[int, int]] = frozenset()
 
 
 class Seq2SeqEngine(Engine):
@@ -99,6 +104,7 @@ class Seq2SeqEngine(Engine):
             max_words=cluster.options.max_words,
             num_facts=cluster.options.num_facts,
             query=cluster.query or "",
+            background=len(cluster.background),
         )
 
     def prepare(self, cluster: Cluster, stop: threading.Event | None = None) -> Prepared:
@@ -107,7 +113,9 @@ class Seq2SeqEngine(Engine):
         `stop`, once set, ends the work (`Cancelled`).
         """
         runtime = self.runtime
-        sentences = analyze([a.text for a in cluster.articles], stop)
+        n = len(cluster.articles)
+        every = analyze([a.text for a in (*cluster.articles, *cluster.background)], stop)
+        sentences = every[:n]
         if not any(sentences):
             raise InvalidInput("the articles contain no sentences")
         tasks: list[Task] = ["summary"]
@@ -127,6 +135,13 @@ class Seq2SeqEngine(Engine):
         salience = compute_salience(sentences, stop)
         if cluster.query:  # what answers the query goes into the model first
             salience = focus(salience, sentences, relevance(sentences, cluster.query))
+        known: frozenset[tuple[int, int]] = frozenset()
+        if cluster.background:  # what the reader has read stays out of the model's input
+            known = known_sentences(sentences, every[n:])
+            salience = discount(salience, every[n:])
+            fresh = [[s for s in a if (s.article, s.index) not in known] for a in sentences]
+            if any(fresh):
+                sentences = fresh
         strategy = self.settings.input_selection
         for _ in range(4):
             check(stop)
@@ -135,7 +150,7 @@ class Seq2SeqEngine(Engine):
             tokens = {t: runtime.prompt_tokens(p) for t, p in prompts.items()}
             excess = max(tokens.values()) - self.max_input_tokens
             if excess <= 0:
-                return Prepared(sentences, salience, packed, prompts, tokens)
+                return Prepared(every[:n], salience, packed, prompts, tokens, every, known)
             budget -= excess  # tokenization was not additive: pack again with less
         raise EngineError(f"could not fit the prompt into {self.max_input_tokens} tokens")
 
@@ -208,13 +223,19 @@ class Seq2SeqEngine(Engine):
     ) -> Result:
         summary = outputs[(i, "summary")]
         generated_facts = outputs.get((i, "facts"))
-        found = disputes(p.sentences, p.salience, [a.published for a in cluster.articles])
+        n = len(cluster.articles)
+        published = [a.published for a in (*cluster.articles, *cluster.background)]
+        found = disputes(p.every or p.sentences, p.salience, published, n if cluster.background else None)
+        # Every sentence of the articles repeats the background: nothing new, said so.
+        fresh = any((s.article, s.index) not in p.known for a in p.sentences for s in a)
+        novel = not cluster.background or fresh
         facts = key_facts(
             p.sentences,
             [a.text for a in cluster.articles],
             p.salience,
-            cluster.options.num_facts,
+            cluster.options.num_facts if novel else 0,
             found,
+            known=p.known,
             # Plain summarizers write no facts: the extractive selector picks them.
             generated=generated_facts.text if generated_facts is not None else None,
             same_fact=THRESHOLD
@@ -223,7 +244,10 @@ class Seq2SeqEngine(Engine):
         )
         max_words = cluster.options.max_words
         return Result(
-            summary=qualify(fit_words(summary.text.strip(), max_words), found, max_words),
+            summary=qualify(fit_words(summary.text.strip(), max_words), found, max_words)
+            if novel
+            else NOTHING_NEW,
+            novel=novel,
             key_facts=facts.key_facts,
             input=InputReport(
                 unit="tokens", budget=self.max_input_tokens, articles=tuple(a.usage for a in p.packed)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from service.domain import Claim, Conflict, KeyFact, Update
@@ -43,15 +43,46 @@ class Disputes:
         conflict, and the superseded versions of an update (its newest one is what is known)."""
         old = [claim for u in self.updates for claim in u.claims[1:]]
         return conflict_sentences(self.conflicts) | frozenset(
-            (s.article, s.sentence) for claim in old for s in claim.sources
+            (s.article, s.sentence) for claim in old for s in claim.sources if not s.background
         )
 
 
 def disputes(
-    sentences: Sequence[Sequence[Sentence]], salience: Salience, published: Sequence[datetime | None]
+    sentences: Sequence[Sequence[Sentence]],
+    salience: Salience,
+    published: Sequence[datetime | None],
+    new_articles: int | None = None,
 ) -> Disputes:
+    """Conflicts and updates among `sentences`' articles.
+
+    With `new_articles`, the articles from that index on are the reader's background: a dispute
+    is kept only when a new article takes part in it (a toll the background gave and a new
+    article raises is an update with both dates), and background sources are marked as such,
+    indexed in the background.
+    """
     conflicts, updates = find_conflicts(sentences, salience, MAX_DISPUTES, published)
-    return Disputes(conflicts=conflicts, updates=updates)
+    if new_articles is None:
+        return Disputes(conflicts=conflicts, updates=updates)
+
+    def relabel(claims: tuple[Claim, ...]) -> tuple[Claim, ...] | None:
+        if not any(s.article < new_articles for c in claims for s in c.sources):
+            return None  # all in the background: the reader has it
+        return tuple(
+            replace(
+                c,
+                sources=tuple(
+                    s
+                    if s.article < new_articles
+                    else replace(s, article=s.article - new_articles, background=True)
+                    for s in c.sources
+                ),
+            )
+            for c in claims
+        )
+
+    kept_conflicts = [replace(c, claims=r) for c in conflicts if (r := relabel(c.claims)) is not None]
+    kept_updates = [replace(u, claims=r) for u in updates if (r := relabel(u.claims)) is not None]
+    return Disputes(conflicts=kept_conflicts, updates=kept_updates)
 
 
 @dataclass(frozen=True)
@@ -71,15 +102,19 @@ def key_facts(
     found: Disputes,
     generated: str | None = None,
     same_fact: float = THRESHOLD,
+    known: frozenset[tuple[int, int]] = frozenset(),
 ) -> Facts:
     """Key facts, conflicts and updates of one cluster (at most `limit` of each); `generated` is a
     model's fact text, if it wrote one. Both ways, a fact's support counts the articles stating
-    the same fact (`same_fact`), and no fact states one side of a dispute alone."""
+    the same fact (`same_fact`), no fact states one side of a dispute alone, and none rests on a
+    sentence the reader already knows from the background (`known`)."""
     conflicts, updates = found.conflicts[:limit], found.updates[:limit]
     if generated is None:
-        facts = select_facts(sentences, salience, limit, found.one_sided, same_fact)
+        facts = select_facts(sentences, salience, limit, found.one_sided | known, same_fact)
         return Facts(key_facts=facts, conflicts=conflicts, updates=updates)
-    facts, dropped = ground_items(split_items(generated), sentences, texts, limit, found.one_sided, same_fact)
+    facts, dropped = ground_items(
+        split_items(generated), sentences, texts, limit, found.one_sided | known, same_fact
+    )
     return Facts(key_facts=facts, conflicts=conflicts, updates=updates, dropped=dropped)
 
 

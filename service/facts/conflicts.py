@@ -281,4 +281,11 @@ def _newest(items: Version, published: Sequence[datetime | None]) -> datetime | 
 
 
 def conflict_sentences(conflicts: Sequence[Conflict]) -> frozenset[tuple[int, int]]:
-    return frozenset((s.article, s.sentence) for c in conflicts for claim in c.claims for s in claim.sources)
+    """(article, sentence) of every version's sources among the request's articles."""
+    return frozenset(
+        (s.article, s.sentence)
+        for c in conflicts
+        for claim in c.claims
+        for s in claim.sources
+        if not s.background
+    )

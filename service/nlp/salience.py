@@ -48,7 +48,8 @@ class Salience:
     _whole: dict[tuple[int, int], float] = field(default_factory=dict, compare=False, repr=False)
 
     def of(self, sentence: Sentence) -> frozenset[Concept]:
-        return self.concepts[(sentence.article, sentence.index)]
+        """The sentence's concepts; none for a sentence outside the weighted articles (background)."""
+        return self.concepts.get((sentence.article, sentence.index), frozenset())
 
     def gain(self, sentence: Sentence, covered: set[Concept] | frozenset[Concept] = frozenset()) -> float:
         """The weight of the sentence's concepts that `covered` does not have yet."""

@@ -28,6 +28,8 @@ def test_summarize_full_shape(client: TestClient, ferry: list[dict[str, Any]]) -
     assert set(data) == {
         "summary",
         "query",
+        "background_articles",
+        "novel",
         "key_facts",
         "conflicts",
         "updates",

@@ -70,10 +70,14 @@ def test_prompts_carry_the_query() -> None:
     prompts = load_prompts(Settings().prompts_dir, "instruct")
     articles = [{"number": 1, "title": "", "text": "Ferry workers walked out on Monday."}]
     for task in ("summary", "facts"):
-        with_query = prompts.render(task, articles=articles, max_words=50, num_facts=3, query="Why?")
+        with_query = prompts.render(
+            task, articles=articles, max_words=50, num_facts=3, query="Why?", background=0
+        )
         assert "Why?" in with_query
-        without = prompts.render(task, articles=articles, max_words=50, num_facts=3, query="")
-        assert "question" not in without.lower()
+        without = prompts.render(task, articles=articles, max_words=50, num_facts=3, query="", background=0)
+        assert "question" not in without.lower() and "earlier article" not in without
+        update = prompts.render(task, articles=articles, max_words=50, num_facts=3, query="", background=2)
+        assert "2 earlier articles" in update
 
 
 def test_the_harness_reads_topics_as_queries(tmp_path: Path, ferry: list[dict[str, Any]]) -> None:

@@ -235,3 +235,33 @@ def test_bfloat16_is_opt_in_and_float16_needs_a_gpu(tiny_models: dict[str, Path]
         Seq2SeqEngine(Settings(model=str(tiny_models["t5"]), dtype="float16", device="cpu")).load()
     with pytest.raises(ValueError, match="leave SUMMARIZER_DTYPE at float32"):
         Settings(model=str(tiny_models["t5"]), dtype="bfloat16", quantize="int8")
+
+
+def test_query_and_background_reach_the_model_input(engine: Seq2SeqEngine) -> None:
+    """A query goes into the instruct prompt; the background's repeated sentences stay out of the
+    input, its figures still make updates, and articles that add nothing say so."""
+    import dataclasses
+
+    from service.engines.base import NOTHING_NEW
+    from tests.support.articles import load_cluster
+
+    quake = load_cluster("quake")
+    news = dataclasses.replace(
+        to_cluster([quake[2]], num_facts=3),
+        query="What do families need?",
+        background=to_cluster([quake[0]]).articles,
+    )
+    prepared = engine.prepare(news)
+    packed = " ".join(p.text for p in prepared.packed)
+    assert "14 survivors" not in packed and "tents, blankets" in packed
+    if engine.family == "instruct":
+        assert "What do families need?" in prepared.prompts["summary"]
+        assert "1 earlier article" in prepared.prompts["summary"]
+    (result,) = engine.summarize([news])
+    assert result.novel
+    (update,) = result.updates
+    assert [c.value for c in update.claims] == ["63 people", "40 people"]
+    assert update.claims[1].sources[0].background
+    same = dataclasses.replace(to_cluster([quake[0]]), background=to_cluster([quake[0]]).articles)
+    (nothing,) = engine.summarize([same])
+    assert not nothing.novel and nothing.summary == NOTHING_NEW and nothing.key_facts == []

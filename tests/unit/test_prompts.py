@@ -16,7 +16,7 @@ ARTICLES = [
 )
 def test_template_renders_articles_and_options(family: PromptFamily, task: Task) -> None:
     prompts = load_prompts(Settings().prompts_dir, family)
-    text = prompts.render(task, articles=ARTICLES, max_words=77, num_facts=6, query="")
+    text = prompts.render(task, articles=ARTICLES, max_words=77, num_facts=6, query="", background=0)
     assert "Ferry workers walked out on Monday." in text and "The island was cut off." in text
     if family == "instruct":
         assert "Article 1: Strike halts ferries" in text and "Article 2\n" in text
