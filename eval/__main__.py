@@ -91,7 +91,8 @@ def _parser() -> argparse.ArgumentParser:
         type=Path,
         nargs="*",
         default=[],
-        help="other systems' outputs, JSONL {cluster_id|id, system, summary}",
+        help="other systems' outputs: JSONL {cluster_id|id, system, summary}, or an official ROUGE-1.5.5"
+        " config (XML, e.g. DUC's rougejk.in) whose peers are read as systems peer-ID",
     )
     run.add_argument(
         "--baselines",

@@ -20,9 +20,9 @@ from eval.data import (
     SystemSummary,
     file_sha256,
     load_examples,
-    read_system_summaries,
 )
 from eval.facts import fact_checks
+from eval.peers import read_other_systems
 from eval.provenance import git_commit, versions
 from eval.report import write_report
 from eval.rouge import Convention, Scorer, build_scorer
@@ -120,7 +120,7 @@ class Evaluation:
         )
         self.content = self.scorer.content()
         self.gain = recall_gain(self.content)
-        self.others = read_system_summaries(c.systems)
+        self.others = read_other_systems(c.systems, [e.id for e in self.examples])
         self.sut: EngineSystem | RemoteSystem | None = None
         if c.url:
             self.sut = RemoteSystem(c.url, concurrency=c.concurrency, retries=c.retries)

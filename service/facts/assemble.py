@@ -27,6 +27,9 @@ from service.nlp.words import count_words
 MAX_DISPUTES = 100
 # A summary cut shorter than this to make room for a note on a dispute says too little.
 MIN_WORDS_BESIDE_NOTE = 5
+# A claim's value read on its own ("40 people") lacks the sentence that made it a toll: these
+# kinds match any kind of the same value.
+LOOSE_KINDS = frozenset({"number", "people", "person", "other"})
 
 
 @dataclass(frozen=True)
@@ -126,7 +129,7 @@ def _figure_of(claim: Claim) -> Figure | None:
 def _states(summary_figures: Sequence[Figure], f: Figure | None) -> bool:
     """The summary gives `f`'s value as a plain figure ("at least 60" takes no side)."""
     return f is not None and any(
-        g.value == f.value and g.bound == "exact" and (g.kind == f.kind or g.kind == "number")
+        g.value == f.value and g.bound == "exact" and (g.kind == f.kind or {g.kind, f.kind} & LOOSE_KINDS)
         for g in summary_figures
     )
 
