@@ -41,6 +41,14 @@ class ArticleIn(BaseModel):
             raise ValueError("text must not be blank")
         return v  # kept as sent: fact offsets index into it
 
+    @field_validator("published", mode="before")
+    @classmethod
+    def _iso_text(cls, v: object) -> object:
+        # The schema says an ISO 8601 string; pydantic would also read 0 as 1970-01-01.
+        if v is not None and not isinstance(v, str):
+            raise ValueError("published must be an ISO 8601 date or datetime string")
+        return v
+
 
 class OptionsIn(BaseModel):
     # Strict: the schema says integer, so true or "5" is a 422, not quietly read as 1 or 5.

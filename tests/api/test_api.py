@@ -79,6 +79,12 @@ def test_defaults_apply_when_options_absent(client: TestClient, ferry: list[dict
         ),
         ({"articles": [{"text": "A sentence here."}], "options": {"max_wrds": 50}}, "body.options.max_wrds"),
         ({"articles": [{"text": "A sentence.", "published": "last week"}]}, "body.articles.0.published"),
+        # A number is not an ISO 8601 date, though pydantic alone would read 0 as 1970.
+        ({"articles": [{"text": "A sentence.", "published": 0}]}, "body.articles.0.published"),
+        (
+            {"articles": [{"text": "A."}], "background": [{"text": "B.", "published": 1.5}]},
+            "body.background.0.published",
+        ),
     ],
 )
 def test_invalid_bodies_get_422_in_the_error_shape(client: TestClient, payload: Any, loc: str) -> None:
