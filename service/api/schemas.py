@@ -76,6 +76,8 @@ class SummarizeRequest(BaseModel):
     query: str | None = Field(
         None,
         max_length=MAX_QUERY_CHARS,
+        # Not blank: said in the schema too, so clients and generated tests know it.
+        pattern=r"\S",
         description="A question or topic: the summary and key facts cover what answers it.",
     )
     background: list[ArticleIn] = Field(

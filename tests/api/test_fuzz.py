@@ -78,14 +78,19 @@ class Fuzz:
 
 
 def _check_sources(request: dict[str, Any], answer: dict[str, Any]) -> None:
-    """Every cited span lies inside the article it names, and echoes that article's id."""
+    """Every cited span lies inside the article it names (in the background when it says so), and
+    echoes that article's id; key facts cite the new articles only."""
     # The text as the server decoded it: JSON joins an escaped surrogate pair into one character.
-    articles = json.loads(json.dumps(request))["articles"]
+    decoded = json.loads(json.dumps(request))
+    articles, background = decoded["articles"], decoded.get("background", [])
     cited = [s for f in answer["key_facts"] for s in f["sources"]]
-    cited += [s for c in answer["conflicts"] for claim in c["claims"] for s in claim["sources"]]
+    for disputes in (answer["conflicts"], answer["updates"]):
+        cited += [s for c in disputes for claim in c["claims"] for s in claim["sources"]]
     for s in cited:
-        assert 0 <= s["article"] < len(articles), s
-        article = articles[s["article"]]
+        assert not (s["background"] and s in [x for f in answer["key_facts"] for x in f["sources"]]), s
+        group = background if s["background"] else articles
+        assert 0 <= s["article"] < len(group), s
+        article = group[s["article"]]
         assert 0 <= s["start"] < s["end"] <= len(article["text"]), (s, len(article["text"]))
         assert s["article_id"] == article.get("id"), s
 
