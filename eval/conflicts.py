@@ -37,7 +37,7 @@ from typing import Any, Literal
 
 from tqdm import tqdm
 
-from eval.data import DataError, Example, file_sha256, load_examples
+from eval.data import DataError, Example, file_sha256, json_rows, load_examples
 from eval.facts import FUNCTION_WORDS, words
 from eval.provenance import git_commit, versions
 from eval.rouge.lines import sentences
@@ -208,27 +208,12 @@ def parse_label(row: Mapping[str, Any], where: str, extra_ok: bool = False) -> L
     return LabeledPair(row["dataset"], row["cluster"], a, b, label, quantity or None)
 
 
-def _json_rows(path: Path) -> Iterable[tuple[str, dict[str, Any]]]:
-    with path.open(encoding="utf-8") as f:
-        for n, line in enumerate(f, 1):
-            if not line.strip():
-                continue
-            where = f"{path.name}:{n}"
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise DataError(f"{where}: not JSON ({exc.msg})") from exc
-            if not isinstance(row, dict):
-                raise DataError(f"{where}: each line must be a JSON object")
-            yield where, row
-
-
 def read_labels(path: Path, extra_ok: bool = False, skip_unlabeled: bool = False) -> list[LabeledPair]:
     """The rows of a label file (or, with `extra_ok` and `skip_unlabeled`, the labelled rows of a
     candidates file). Raises `DataError` for a malformed row or a pair labelled twice."""
     labels: list[LabeledPair] = []
     seen: dict[PairKey, str] = {}
-    for where, row in _json_rows(path):
+    for where, row in json_rows(path):
         if skip_unlabeled and row.get("label") is None:
             continue
         pair = parse_label(row, where, extra_ok)

@@ -193,7 +193,7 @@ def _query(row: dict[str, Any], where: str) -> str | None:
     return raw.strip() or None
 
 
-def _json_rows(path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
+def json_rows(path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
     """The objects of a JSONL file, each with where it stands ("file:line"); blank lines skipped."""
     with path.open(encoding="utf-8") as f:
         for n, line in enumerate(f, 1):
@@ -219,7 +219,7 @@ def load_examples(
     fields = fields or DEFAULT_FIELDS[fmt]
     examples: list[Example] = []
     bad_dates: list[str] = []
-    for where, row in _json_rows(path):
+    for where, row in json_rows(path):
         examples.append(_example(row, fmt, fields, where, bad_dates))
         if limit is not None and len(examples) >= limit:
             break
@@ -254,7 +254,7 @@ def read_system_summaries(paths: Iterable[Path]) -> dict[str, dict[str, SystemSu
     """
     systems: dict[str, dict[str, SystemSummary]] = {}
     for path in paths:
-        for where, row in _json_rows(path):
+        for where, row in json_rows(path):
             ex_id = row.get("cluster_id", row.get("id"))
             if ex_id is None or "system" not in row or not isinstance(row.get("summary"), str):
                 raise DataError(f"{where}: needs cluster_id (or id), system and summary")

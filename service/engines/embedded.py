@@ -14,14 +14,12 @@ from datetime import datetime
 
 from service.domain import ArticleUsage, Cluster, InputReport, Result
 from service.engines.base import NOTHING_NEW, Engine, abandoned
-from service.errors import Cancelled, InvalidInput, check
-from service.facts.assemble import disputes, key_facts, qualify
+from service.engines.reading import read
+from service.errors import Cancelled, check
+from service.facts.assemble import key_facts, qualify
 from service.facts.same_fact import THRESHOLD
-from service.nlp.novelty import discount, known_sentences
-from service.nlp.relevance import focus, relevance
-from service.nlp.salience import compute_salience
 from service.nlp.selection import LEAD_BONUS, select_sentences
-from service.nlp.sentences import Sentence, analyze, fit_words
+from service.nlp.sentences import Sentence, fit_words
 from service.nlp.words import count_words
 
 
@@ -64,25 +62,12 @@ class EmbeddedEngine(Engine):
     def _one(self, cluster: Cluster, stop: threading.Event | None) -> Result:
         """One cluster; its stages check `stop` (per sentence, per selection step) and between them."""
         t0 = time.perf_counter()
-        n = len(cluster.articles)
-        # The background is read with the articles, so its sentences can be compared with theirs.
-        every = analyze([a.text for a in (*cluster.articles, *cluster.background)], stop)
-        sentences, old = every[:n], every[n:]
-        if not any(sentences):
-            raise InvalidInput("the articles contain no sentences")
-        salience = compute_salience(sentences, stop)
-        lead_bonus, weight = LEAD_BONUS, None
-        if cluster.query:
-            # Focused: what answers the query weighs more, in concepts and in coverage; no lead prior.
-            rel = relevance(sentences, cluster.query)
-            salience, lead_bonus, weight = focus(salience, sentences, rel), 0.0, rel.coverage_weight
-        known: frozenset[tuple[int, int]] = frozenset()
-        if cluster.background:
-            # What the reader has read is not news: repeated sentences go, known concepts weigh less.
-            known, salience = known_sentences(sentences, old), discount(salience, old)
-        published = [a.published for a in (*cluster.articles, *cluster.background)]
+        r = read(cluster, stop)
+        sentences, salience, known, published = r.sentences, r.salience, r.known, r.published
+        # Focused: what answers the query counts in coverage too, and there is no lead prior.
+        lead_bonus, weight = (0.0, r.relevance.coverage_weight) if r.relevance else (LEAD_BONUS, None)
         # Read first: the summary must not state one side of a dispute alone.
-        found = disputes(every, salience, published, n if cluster.background else None)
+        found = r.disputes()
         avoid = found.one_sided | known
         t1 = time.perf_counter()
         max_words = cluster.options.max_words
@@ -98,7 +83,7 @@ class EmbeddedEngine(Engine):
         )
         novel = True
         if chosen:
-            summary = " ".join(s.text for s in order(chosen, published[:n]))
+            summary = " ".join(s.text for s in order(chosen, published[: r.articles]))
         elif cluster.background and all((s.article, s.index) in avoid for a in sentences for s in a):
             novel, summary = False, NOTHING_NEW
         else:  # the budget is below every usable sentence: cut the most salient sentence

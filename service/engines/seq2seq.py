@@ -12,20 +12,19 @@ import math
 import threading
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 from service.domain import Cluster, InputReport, Result
 from service.engines.base import NOTHING_NEW, Engine, abandoned
 from service.engines.generation import Generated, Row, generate
+from service.engines.reading import Reading, read
 from service.engines.runtime import ModelRuntime
 from service.errors import Cancelled, EngineError, InvalidInput, check
-from service.facts.assemble import disputes, key_facts, qualify
+from service.facts.assemble import key_facts, qualify
 from service.facts.same_fact import THRESHOLD
-from service.nlp.novelty import discount, known_sentences
 from service.nlp.packing import PackedArticle, pack
-from service.nlp.relevance import focus, relevance
-from service.nlp.salience import Salience, compute_salience
-from service.nlp.sentences import Sentence, analyze, fit_words
+from service.nlp.salience import Salience
+from service.nlp.sentences import Sentence, fit_words
 from service.prompts import PromptFamily, PromptSet, Task, family_for, load_prompts
 from service.settings import GenerationSettings, Settings
 
@@ -39,15 +38,18 @@ TOKENS_PER_WORD = 1.6
 class Prepared:
     """What goes into the model for one cluster, and what the facts step needs afterwards."""
 
-    sentences: list[list[Sentence]]
-    salience: Salience
+    reading: Reading  # the articles' sentences and weights; the background's, what it makes known
     packed: list[PackedArticle]
     prompts: dict[Task, str]
     tokens: dict[Task, int]  # each prompt's length in tokens, measured once when it was fitted
-    # With background articles: their sentences (after the articles' in `every`), and the
-    # articles' sentences that repeat them, which never go into the model.
-    every: list[list[Sentence]] = field(default_factory=list)
-    known: frozenset[tuple[int, int]] = frozenset()
+
+    @property
+    def sentences(self) -> list[list[Sentence]]:
+        return self.reading.sentences
+
+    @property
+    def salience(self) -> Salience:
+        return self.reading.salience
 
 
 class Seq2SeqEngine(Engine):
@@ -113,11 +115,8 @@ class Seq2SeqEngine(Engine):
         `stop`, once set, ends the work (`Cancelled`).
         """
         runtime = self.runtime
-        n = len(cluster.articles)
-        every = analyze([a.text for a in (*cluster.articles, *cluster.background)], stop)
-        sentences = every[:n]
-        if not any(sentences):
-            raise InvalidInput("the articles contain no sentences")
+        r = read(cluster, stop)
+        sentences, salience = r.sentences, r.salience
         tasks: list[Task] = ["summary"]
         if self.prompts is not None and self.prompts.has("facts") and cluster.options.num_facts > 0:
             tasks.append("facts")
@@ -132,14 +131,8 @@ class Seq2SeqEngine(Engine):
                 f" input tokens, leaving no room for {len(cluster.articles)} articles"
             )
         texts = [a.text for a in cluster.articles]
-        salience = compute_salience(sentences, stop)
-        if cluster.query:  # what answers the query goes into the model first
-            salience = focus(salience, sentences, relevance(sentences, cluster.query))
-        known: frozenset[tuple[int, int]] = frozenset()
-        if cluster.background:  # what the reader has read stays out of the model's input
-            known = known_sentences(sentences, every[n:])
-            salience = discount(salience, every[n:])
-            fresh = [[s for s in a if (s.article, s.index) not in known] for a in sentences]
+        if r.known:  # what the reader has read stays out of the model's input
+            fresh = [[s for s in a if (s.article, s.index) not in r.known] for a in sentences]
             if any(fresh):
                 sentences = fresh
         strategy = self.settings.input_selection
@@ -150,7 +143,7 @@ class Seq2SeqEngine(Engine):
             tokens = {t: runtime.prompt_tokens(p) for t, p in prompts.items()}
             excess = max(tokens.values()) - self.max_input_tokens
             if excess <= 0:
-                return Prepared(every[:n], salience, packed, prompts, tokens, every, known)
+                return Prepared(r, packed, prompts, tokens)
             budget -= excess  # tokenization was not additive: pack again with less
         raise EngineError(f"could not fit the prompt into {self.max_input_tokens} tokens")
 
@@ -223,11 +216,9 @@ class Seq2SeqEngine(Engine):
     ) -> Result:
         summary = outputs[(i, "summary")]
         generated_facts = outputs.get((i, "facts"))
-        n = len(cluster.articles)
-        published = [a.published for a in (*cluster.articles, *cluster.background)]
-        found = disputes(p.every or p.sentences, p.salience, published, n if cluster.background else None)
+        found = p.reading.disputes()
         # Every sentence of the articles repeats the background: nothing new, said so.
-        fresh = any((s.article, s.index) not in p.known for a in p.sentences for s in a)
+        fresh = any((s.article, s.index) not in p.reading.known for a in p.sentences for s in a)
         novel = not cluster.background or fresh
         facts = key_facts(
             p.sentences,
@@ -235,7 +226,7 @@ class Seq2SeqEngine(Engine):
             p.salience,
             cluster.options.num_facts if novel else 0,
             found,
-            known=p.known,
+            known=p.reading.known,
             # Plain summarizers write no facts: the extractive selector picks them.
             generated=generated_facts.text if generated_facts is not None else None,
             same_fact=THRESHOLD

@@ -30,6 +30,7 @@ import numpy as np
 from service.domain import Claim, Conflict, Update
 from service.facts.features import MONTHS, proper_names, source_ref
 from service.facts.figures import Figure, figures
+from service.facts.same_fact import coverage
 from service.nlp.salience import MAX_POOL, Salience, top_sentences
 from service.nlp.sentences import Sentence
 from service.nlp.words import content_stems
@@ -104,17 +105,6 @@ def disagree(a: Figure, b: Figure) -> bool:
     return not (low >= 1e6 and high / low <= 1 + ROUNDING)
 
 
-def _content_share(read: Sequence[Found]) -> np.ndarray:
-    """Pairwise shared content stems over the larger sentence's count (cluster-independent)."""
-    vocab: dict[str, int] = {}
-    rows = [[vocab.setdefault(t, len(vocab)) for t in set(f.sentence.stems)] for f in read]
-    incidence = np.zeros((len(read), max(1, len(vocab))), dtype=np.float32)
-    for r, cols in enumerate(rows):
-        incidence[r, cols] = 1.0
-    sizes = incidence.sum(axis=1)
-    return (incidence @ incidence.T) / np.maximum(np.maximum(sizes[:, None], sizes[None, :]), 1.0)
-
-
 def _link(a: Found, b: Found, kind: str, share: float) -> bool:
     """Do `a` and `b` give disagreeing values of `kind` for the same thing?"""
     fa, fb = a.single[kind], b.single[kind]
@@ -161,7 +151,8 @@ def find_conflicts(
         read = [f for f in read if id(f.sentence) in kept]
     if len(read) < 2 or limit <= 0:
         return [], []
-    share = _content_share(read)
+    # Shared content stems over the larger sentence's count (cluster-independent).
+    share, _ = coverage([frozenset(f.sentence.stems) for f in read])
     articles = np.array([f.sentence.article for f in read])
     close = np.triu((share >= CLOSE) & (articles[:, None] != articles[None, :]), k=1)
     dates = [_date(f.sentence, published) for f in read]
@@ -187,8 +178,7 @@ def find_conflicts(
         for versions in _cliques(_versions(read, kind, members), kind, disputed):
             versions.sort(key=lambda v: (-len(v), v[0][0].article, v[0][0].index))
             claims = tuple(_claim(v, _newest(v, published)) for v in versions)
-            weight = sum(salience.gain(s) for v in versions for s, _ in v)
-            conflicts.append((weight, Conflict(subject=claims_unit(versions), claims=claims)))
+            conflicts.append((_weight(versions, salience), Conflict(subject=_unit(versions), claims=claims)))
     updates: list[tuple[float, Update]] = []
     for kind, members in updating.groups():
         versions = _versions(read, kind, members)
@@ -197,9 +187,7 @@ def find_conflicts(
         newest = [_newest(v, published) for v in versions]
         order = sorted(range(len(versions)), key=lambda v: _stamp(newest[v]), reverse=True)
         claims = tuple(_claim(versions[v], newest[v]) for v in order)
-        updates.append(
-            (_weight(read, members, salience), Update(subject=claims_unit(versions), claims=claims))
-        )
+        updates.append((_weight(versions, salience), Update(subject=_unit(versions), claims=claims)))
     conflicts.sort(key=lambda x: -x[0])
     updates.sort(key=lambda x: -x[0])
     return [c for _, c in conflicts[:limit]], [u for _, u in updates[:limit]]
@@ -249,12 +237,12 @@ def _cliques(
     return out
 
 
-def claims_unit(versions: Sequence[Version]) -> str:
+def _unit(versions: Sequence[Version]) -> str:
     return versions[0][0][1].unit
 
 
-def _weight(read: Sequence[Found], members: Sequence[int], salience: Salience) -> float:
-    return sum(salience.gain(read[k].sentence) for k in members)
+def _weight(versions: Sequence[Version], salience: Salience) -> float:
+    return sum(salience.gain(s) for v in versions for s, _ in v)
 
 
 def _claim(items: Version, published: datetime | None) -> Claim:

@@ -71,8 +71,3 @@ def features(sentence: Sentence) -> FactFeatures:
 def source_ref(s: Sentence) -> SourceRef:
     """Where a sentence stands in its article."""
     return SourceRef(article=s.article, sentence=s.index, start=s.start, end=s.end)
-
-
-def anchor_numbers(text: str) -> set[str]:
-    """Numbers specific enough to identify a fact: not single digits ("2 people", "1 of them")."""
-    return {n for n in numbers(text) if len(n) > 1}

@@ -5,7 +5,7 @@ saying different things ("Turkey offered help" / "27 aftershocks hit Turkey"). T
 how much of *each* sentence the other covers (words, content words, word pairs), and whether they
 name the same figures and names; a small logistic model weighs these. Its weights were fitted on
 the training split of the Microsoft Research Paraphrase Corpus (news sentence pairs labelled
-same-meaning or not) by `python -m tools.fit_same_fact`; the test split is only ever used by the
+same-meaning or not) by `python -m benchmarks.fit_same_fact`; the test split is only ever used by the
 harness (`python -m eval paraphrase`) to measure the result.
 
 Two rules come before the model, because a figure is what a reader checks first:
@@ -39,7 +39,7 @@ FEATURES = (
     "figures_differ",  # 1 when a figure (not a date or year) is in one sentence only
     "names_differ",  # 1 when a proper name is in one sentence only
 )
-# Fitted on MSRP train (`python -m tools.fit_same_fact`); see the module docstring.
+# Fitted on MSRP train (`python -m benchmarks.fit_same_fact`); see the module docstring.
 WEIGHTS = (1.9, 0.5, 2.6, -4.1, 5.2, 1.9, -0.3, 0.1)
 BIAS = -4.2
 # The merge score at or above which two sentences are one fact: chosen on MSRP train (precision
@@ -122,7 +122,7 @@ def score(a: Wording, b: Wording) -> float:
     return 1.0 / (1.0 + math.exp(-z))
 
 
-def _coverage(sets: Sequence[frozenset[str]]) -> tuple[np.ndarray, np.ndarray]:
+def coverage(sets: Sequence[frozenset[str]]) -> tuple[np.ndarray, np.ndarray]:
     """Pairwise (min, max) of shared members over each side's size, as `_cover` computes them."""
     vocab: dict[str, int] = {}
     rows = [[vocab.setdefault(t, len(vocab)) for t in members] for members in sets]
@@ -153,8 +153,8 @@ def same_fact_matrix(sentences: Sequence[Sentence], threshold: float = THRESHOLD
     if n < 2:
         return out
     wording = [Wording(s.text) for s in sentences]
-    c_min, c_max = _coverage([w.content for w in wording])
-    w_min, w_max = _coverage([frozenset(w.stems) for w in wording])
+    c_min, c_max = coverage([w.content for w in wording])
+    w_min, w_max = coverage([frozenset(w.stems) for w in wording])
     wt = dict(zip(FEATURES, WEIGHTS, strict=True))
     best = (
         BIAS

@@ -1,0 +1,59 @@
+"""A cluster as both engines read it: sentences, this request's weights, what the reader knows.
+
+The articles and the background are split together, so their sentences can be compared; the
+concept weights are the articles' own, focused on the query when there is one and discounted by
+the background when there is one; sentences repeating the background are *known* and never
+reported; disputes are read across articles and background alike.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from datetime import datetime
+
+from service.domain import Cluster
+from service.errors import InvalidInput
+from service.facts.assemble import Disputes, disputes
+from service.nlp.novelty import discount, known_sentences
+from service.nlp.relevance import Relevance, focus, relevance
+from service.nlp.salience import Salience, compute_salience
+from service.nlp.sentences import Sentence, analyze
+
+
+@dataclass(frozen=True)
+class Reading:
+    every: list[list[Sentence]]  # the articles' sentences, then the background's
+    articles: int  # how many of `every` are the request's articles
+    salience: Salience
+    relevance: Relevance | None  # with a query
+    known: frozenset[tuple[int, int]]  # (article, index) of sentences repeating the background
+    published: list[datetime | None]  # articles', then background's
+
+    @property
+    def sentences(self) -> list[list[Sentence]]:
+        return self.every[: self.articles]
+
+    def disputes(self) -> Disputes:
+        """Conflicts and updates; with a background, only those a new article takes part in."""
+        has_background = len(self.every) > self.articles
+        return disputes(self.every, self.salience, self.published, self.articles if has_background else None)
+
+
+def read(cluster: Cluster, stop: threading.Event | None = None) -> Reading:
+    """Split and weigh `cluster`; `stop`, once set, ends the work (`Cancelled`)."""
+    n = len(cluster.articles)
+    every = analyze([a.text for a in (*cluster.articles, *cluster.background)], stop)
+    sentences, old = every[:n], every[n:]
+    if not any(sentences):
+        raise InvalidInput("the articles contain no sentences")
+    salience = compute_salience(sentences, stop)
+    rel = None
+    if cluster.query:  # what answers the query weighs more
+        rel = relevance(sentences, cluster.query)
+        salience = focus(salience, sentences, rel)
+    known: frozenset[tuple[int, int]] = frozenset()
+    if cluster.background:  # what the reader has read is not news: known concepts weigh less
+        known, salience = known_sentences(sentences, old), discount(salience, old)
+    published = [a.published for a in (*cluster.articles, *cluster.background)]
+    return Reading(every, n, salience, rel, known, published)
