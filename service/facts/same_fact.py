@@ -17,6 +17,7 @@ Two rules come before the model, because a figure is what a reader checks first:
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -124,13 +125,19 @@ def score(a: Wording, b: Wording) -> float:
 
 def coverage(sets: Sequence[frozenset[str]]) -> tuple[np.ndarray, np.ndarray]:
     """Pairwise (min, max) of shared members over each side's size, as `_cover` computes them."""
+    # Only members of two or more sets can be shared: the product runs over those columns alone
+    # (about half of a cluster's words), and each set's own size fills the diagonal. The counts
+    # are small integers, exact in float32, so the result is the full product's to the bit.
+    df = Counter(t for members in sets for t in members)
     vocab: dict[str, int] = {}
-    rows = [[vocab.setdefault(t, len(vocab)) for t in members] for members in sets]
+    rows = [[vocab.setdefault(t, len(vocab)) for t in members if df[t] > 1] for members in sets]
     incidence = np.zeros((len(sets), max(1, len(vocab))), dtype=np.float32)
     for r, cols in enumerate(rows):
         incidence[r, cols] = 1.0
-    sizes = np.maximum(incidence.sum(axis=1), 1.0)
     shared = incidence @ incidence.T
+    sizes = np.array([len(members) for members in sets], dtype=np.float32)
+    np.fill_diagonal(shared, sizes)
+    sizes = np.maximum(sizes, 1.0)
     one, other = shared / sizes[:, None], shared / sizes[None, :]
     return np.minimum(one, other), np.maximum(one, other)
 

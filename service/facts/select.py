@@ -14,7 +14,7 @@ from service.facts.features import features, says_nothing, source_ref
 from service.facts.same_fact import THRESHOLD, same_fact_matrix
 from service.nlp.salience import Salience, top_sentences
 from service.nlp.sentences import Sentence
-from service.nlp.similarity import tfidf_matrix
+from service.nlp.similarity import cosine_matrix
 
 # Cosine similarity (tf-idf over content stems) at which two sentences repeat each other: one
 # of them is enough in the list of key facts, even when they are not quite the same fact.
@@ -51,8 +51,7 @@ def select_facts(
     flat = top_sentences([s for article in sentences for s in article], salience.gain)
     if not flat:
         return []
-    stems = tfidf_matrix([s.stems for s in flat])
-    cosine = stems @ stems.T
+    cosine = cosine_matrix([s.stems for s in flat])
     merge = same_fact_matrix(flat, same_fact)
     repeats = cosine >= REPEATS
     scored: list[tuple[int, float, int]] = []  # (support, score, flat index)

@@ -18,7 +18,7 @@ import numpy as np
 from service.errors import check
 from service.nlp.salience import MAX_POOL, Concept, Salience, top_sentences
 from service.nlp.sentences import Sentence
-from service.nlp.similarity import tfidf_matrix
+from service.nlp.similarity import cosine_matrix
 from service.nlp.words import QUOTE_RE
 
 NEAR_DUPLICATE = 0.6  # cosine at which a candidate repeats an already chosen sentence
@@ -94,8 +94,7 @@ def select_sentences(
     candidates = [k for k, s in enumerate(flat) if _usable(s) and (s.article, s.index) not in avoid]
     if not candidates:
         return []
-    matrix = tfidf_matrix([s.stems for s in flat])
-    sims = matrix @ matrix.T
+    sims = cosine_matrix([s.stems for s in flat])
     cap = COVERAGE_CAP * sims.sum(axis=0)
     # With a query, covering a sentence counts as much as it answers the query.
     focus = (
@@ -104,39 +103,57 @@ def select_sentences(
         else np.fromiter((relevance(s) for s in flat), dtype=np.float32, count=len(flat))
     )
     covered_by = np.zeros(len(flat), dtype=np.float32)
+    # Per candidate, computed once: the sims it adds, its cost and its score's divisor and prior.
+    cand = np.array(candidates)
+    cand_sims = sims[:, cand]
+    costs = np.array([cost(flat[k]) for k in candidates], dtype=np.float64)
+    length = np.array([flat[k].n_words ** LENGTH_EXPONENT for k in candidates])
+    lead = np.array([_lead(flat[k], lead_bonus) for k in candidates])
+    # Concept gain as a product: which weighted concepts each candidate has, times the weight of
+    # those not covered yet (a Python set difference per candidate per step cost ~100 ms a request).
+    concept_ids: dict[Concept, int] = {}
+    rows, cols = [], []
+    for c, k in enumerate(candidates):
+        for concept in salience.of(flat[k]):
+            if concept in salience.weights:
+                rows.append(c)
+                cols.append(concept_ids.setdefault(concept, len(concept_ids)))
+    has = np.zeros((len(candidates), len(concept_ids)))
+    has[rows, cols] = 1.0
+    uncovered = np.array([salience.weights[c] for c in concept_ids], dtype=np.float64)
+    taken = np.zeros(len(candidates), dtype=bool)
+    nearest = np.full(len(candidates), -np.inf, dtype=np.float32)  # highest sim to a chosen one
+    slot = {k: c for c, k in enumerate(candidates)}
     chosen: list[int] = []
-    covered: set[Concept] = set()
     remaining = budget
     index = {(s.article, s.index): k for k, s in enumerate(flat)}
-    for s in start:
-        k = index[(s.article, s.index)]
+
+    def take(k: int) -> None:
+        nonlocal covered_by, nearest, remaining
         chosen.append(k)
-        covered |= salience.of(s)
+        for concept in salience.of(flat[k]):
+            if concept in concept_ids:
+                uncovered[concept_ids[concept]] = 0.0
         covered_by += sims[:, k]
-        remaining -= cost(s)
+        np.maximum(nearest, sims[k, cand], out=nearest)
+        if k in slot:
+            taken[slot[k]] = True
+        remaining -= cost(flat[k])
+
+    for s in start:
+        take(index[(s.article, s.index)])
     while True:
         check(stop)
         base = (focus * np.minimum(covered_by, cap)).sum()
-        coverage = (focus[:, None] * np.minimum(covered_by[:, None] + sims[:, candidates], cap[:, None])).sum(
+        coverage = (focus[:, None] * np.minimum(covered_by[:, None] + cand_sims, cap[:, None])).sum(
             axis=0
         ) - base
-        best, best_score = -1, 0.0
-        for c, k in enumerate(candidates):
-            s = flat[k]
-            if k in chosen or cost(s) > remaining:
-                continue
-            gain = salience.gain(s, covered) + COVERAGE_WEIGHT * float(coverage[c])
-            if gain <= 0:
-                continue
-            score = gain / s.n_words**LENGTH_EXPONENT * _lead(s, lead_bonus)
-            if score > best_score:
-                if chosen and float(np.max(sims[chosen, k])) >= NEAR_DUPLICATE:
-                    continue
-                best, best_score = k, score
-        if best < 0:
+        gain = has @ uncovered + COVERAGE_WEIGHT * coverage.astype(np.float64)
+        score = gain / length * lead
+        # The best candidate that fits, adds something and does not repeat a chosen sentence;
+        # among equal scores the earliest (argmax takes the first).
+        ok = ~taken & (costs <= remaining) & (gain > 0) & (score > 0) & (nearest < NEAR_DUPLICATE)
+        if not ok.any():
             break
-        chosen.append(best)
-        covered |= salience.of(flat[best])
-        covered_by += sims[:, best]
-        remaining -= cost(flat[best])
+        take(candidates[int(np.argmax(np.where(ok, score, -np.inf)))])
     return [flat[k] for k in chosen]

@@ -65,19 +65,34 @@ DATELINE_PIECE_RE = re.compile(
     rf"^(?:[A-Z][A-Z.,'\- ]{{1,40}}(?:{_TAG})?|(?:{_NAME_CITY}{_PLACE_OR_DATE}\s*)?{_AGENCY})$"
 )
 DASH_START_RE = re.compile(r"^(?:--|—|–|-|_)\s")
-# Wire and web boilerplate: never a summary sentence, a key fact or a fact's source. Searched, not
-# matched, so each alternative is a plain phrase or a bounded pattern.
+# Wire and web boilerplate: never a summary sentence, a key fact or a fact's source (`boilerplate`).
+# Searched, not matched, so each alternative is a plain phrase or a bounded pattern. The phrases
+# are searched in the lowered sentence, and each starts with a literal character (a word boundary
+# is checked just after it: `c(?<!\wc)`), which lets `re` skip to candidate positions instead of
+# trying every alternative at every character: with `re.I` and leading `\b`s this search cost
+# ~80 ms per 25 articles, a tenth of the request.
 BOILERPLATE_RE = re.compile(
-    r"contributed (?:to )?(?:this|the) (?:report|story|article)|(?:additional )?reporting by\b"
-    r"|\b(?:photo|picture|image|video)s? (?:by|credit|courtesy)\b|\bcredit: |\(c\) \d{4}|©"
-    r"|\bcopyright \d{4}|all rights reserved|\bclick here\b|\bsubscribe (?:here|now|to our)\b"
-    r"|\bsign up for (?:our|the) newsletter|\bfollow us on\b|\bread more:|^\W*distributed by\b"
-    r"|for more information,? (?:visit|call|see|go to|contact)\b|\bstory filed by\b|\be-?mail:"
-    r"|[\w.+-]+@[\w-]+\.[\w.]+"
-    # a telephone number: "(212) 555-1234", "212-555-1234", "1-800-555-1234", "+44 20 7946 0000"
-    r"|(?<!\d)(?:\+\d{1,3}[ .-])?(?:\(\d{3}\)\s?|\d{3}[ .-])\d{3}[ .-]\d{4}(?!\d)|\b1-800-",
-    re.IGNORECASE,
+    r"contributed (?:to )?(?:this|the) (?:report|story|article)|reporting by\b"
+    r"|(?:photo|picture|image|video)s? (?:by|credit|courtesy)\b|c(?<!\wc)redit: |\(c\) \d{4}|©"
+    r"|c(?<!\wc)opyright \d{4}|all rights reserved|c(?<!\wc)lick here\b"
+    r"|s(?<!\ws)ubscribe (?:here|now|to our)\b|s(?<!\ws)ign up for (?:our|the) newsletter"
+    r"|f(?<!\wf)ollow us on\b|r(?<!\wr)ead more:|for more information,? (?:visit|call|see|go to|contact)\b"
+    r"|s(?<!\ws)tory filed by\b|e(?<!\we)-?mail:|1(?<!\w1)-800-"
+    # an e-mail address (what stands before the "@" is checked once an "@" is found)
+    r"|@(?<=[\w.+-]@)[\w-]+\.[\w.]"
 )
+# A telephone number: "(212) 555-1234", "212-555-1234", "1-800-555-1234", "+44 20 7946 0000".
+PHONE_RE = re.compile(r"(?<!\d)(?:\+\d{1,3}[ .-])?(?:\(\d{3}\)\s?|\d{3}[ .-])\d{3}[ .-]\d{4}(?!\d)")
+# Where a distribution line starts: "Distributed by ...", "-- distributed by ...".
+DISTRIBUTED_RE = re.compile(r"\W*distributed by\b")
+
+
+def boilerplate(sentence: str) -> bool:
+    """A footer, credit or contact line: not news."""
+    lowered = sentence.lower()
+    return bool(BOILERPLATE_RE.search(lowered) or DISTRIBUTED_RE.match(lowered) or PHONE_RE.search(sentence))
+
+
 TERMINAL_RE = re.compile(r"""[.!?]["'’”)\]]*\s*$|[.!?]\s*(?:''|")\s*$""")
 
 
@@ -177,7 +192,7 @@ def analyze(texts: Sequence[str], stop: threading.Event | None = None) -> list[l
             raw = text[start:end]
             if not WORD_RE.search(raw):  # punctuation or symbols only: nothing to say
                 continue
-            if BOILERPLATE_RE.search(raw):  # a footer, credit or contact line: not news
+            if boilerplate(raw):
                 continue
             sentences.append(
                 Sentence(

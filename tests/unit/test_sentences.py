@@ -56,6 +56,10 @@ def test_fit_words_keeps_whole_sentences_within_budget() -> None:
         "Send tips to news@example.com.",
         "Copyright 2026 Example Wire.",
         "All rights reserved.",
+        "E-mail: desk@example.com",
+        "CREDIT: Jane Doe/Example Wire",
+        "-- Distributed by Example News Service.",
+        "Call 1-800-555-0142 for tickets.",
     ],
 )
 def test_boilerplate_lines_are_not_sentences(line: str) -> None:
@@ -69,6 +73,10 @@ def test_boilerplate_lines_are_not_sentences(line: str) -> None:
         "The court imposed a copyright fine of $2 million on the publisher.",
         "Officials said 555 people were evacuated from the coast.",
         "The photo agency said its pictures were distributed by courier.",
+        # a phrase inside a longer word is no boilerplate phrase
+        "Critics tried to discredit: first the mayor, then the council.",
+        "He left a voicemail: the vote had been postponed.",
+        "Officials said 21-800-3 was the case number in the Rotterdam court.",
     ],
 )
 def test_news_about_such_things_is_kept(sentence: str) -> None:
