@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from service.nlp.words import STOPWORDS, stem
@@ -190,6 +191,12 @@ def singular(word: str) -> str:
 
 def figures(text: str) -> list[Figure]:
     """Every figure of `text`, in order of appearance."""
+    return list(_figures(text))
+
+
+# Conflicts, the merge score and fact features all read a sentence's figures: parsed once.
+@lru_cache(maxsize=20_000)
+def _figures(text: str) -> tuple[Figure, ...]:
     found: list[Figure] = []
     taken: list[tuple[int, int]] = []
     for m in DATE_RE.finditer(text):
@@ -241,7 +248,7 @@ def figures(text: str) -> list[Figure]:
             kind, unit = _counted(text[end:])
         found.append(Figure(kind, value, shown, unit or kind, bound, start))
     found.sort(key=lambda f: f.start)
-    return found
+    return tuple(found)
 
 
 def _hedge(before: str) -> Bound:
