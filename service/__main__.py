@@ -14,9 +14,9 @@ from service.api.requestid import RequestIdFilter
 from service.settings import Settings
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, prog: str = "python -m service") -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m service",
+        prog=prog,
         description="Serve the news summarizer. Every setting is also an env var SUMMARIZER_<NAME>.",
     )
     parser.add_argument("--host", help="bind address (SUMMARIZER_HOST, default 127.0.0.1)")

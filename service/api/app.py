@@ -9,10 +9,12 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi_offline import FastAPIOffline
 
 from service.api.http_errors import install_error_handlers
 from service.api.limits import BodySizeLimit
 from service.api.metrics import Metrics, MetricsMiddleware
+from service.api.page import OFFLINE_DOCS_URL, mount_page
 from service.api.requestid import RequestIdMiddleware
 from service.api.routes import router
 from service.api.state import ServiceState
@@ -72,7 +74,11 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     """The service. `engine` replaces the one the settings name (tests inject one this way)."""
     settings = settings or Settings()
     metrics = Metrics()
-    app = FastAPI(
+    # Swagger UI at /docs from assets shipped in a package: it works offline. /redoc is the page
+    # module's (service.api.page).
+    app = FastAPIOffline(
+        redoc_url=None,
+        static_url=OFFLINE_DOCS_URL,
         title="News summarizer",
         version="0.1.0",
         description="One or more news articles in; a short summary and cited key facts out.",
@@ -95,4 +101,5 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.add_middleware(RequestIdMiddleware)
     install_error_handlers(app)
     app.include_router(router)
+    mount_page(app)
     return app

@@ -13,15 +13,7 @@ from prometheus_client import CONTENT_TYPE_LATEST
 from service.api.http_errors import error_response
 from service.api.schemas import ErrorResponse, SummarizeRequest, SummarizeResponse
 from service.api.state import ServiceState, State
-from service.domain import Article, Cluster, Options
-from service.errors import (
-    EngineFailed,
-    InvalidInput,
-    NotReady,
-    PayloadTooLarge,
-    Unauthorized,
-    UnsupportedMediaType,
-)
+from service.errors import EngineFailed, NotReady, Unauthorized, UnsupportedMediaType
 
 router = APIRouter()
 
@@ -70,43 +62,11 @@ ERRORS: dict[int | str, dict[str, object]] = {
 async def summarize(body: SummarizeRequest, request: Request, state: State) -> SummarizeResponse:
     """Summarize one or more articles about one event, with key facts and their sources."""
     t0 = time.perf_counter()
-    settings = state.settings
-    # The background counts toward every limit: the engine reads it too.
-    if len(body.articles) + len(body.background) > settings.max_articles:
-        raise InvalidInput(f"at most {settings.max_articles} articles per request, background included")
-    for name, group in (("article", body.articles), ("background article", body.background)):
-        for i, a in enumerate(group):
-            if len(a.text) > settings.max_article_chars:
-                raise PayloadTooLarge(
-                    f"{name} {i} has {len(a.text)} characters; the limit is {settings.max_article_chars}"
-                )
-    total = sum(len(a.text) for a in (*body.articles, *body.background))
-    if total > settings.max_total_chars:
-        raise PayloadTooLarge(
-            f"the articles (background included) have {total} characters;"
-            f" the limit is {settings.max_total_chars}"
-        )
+    cluster = body.to_cluster(state.settings)
     if state.runner is None:
         raise NotReady(
             "the engine is still loading" if state.status == "loading" else "the engine failed to load"
         )
-    cluster = Cluster(
-        articles=tuple(
-            Article(text=a.text, title=a.title, id=a.id, url=a.url, published=a.published)
-            for a in body.articles
-        ),
-        options=Options(
-            max_words=body.options.max_words or settings.default_max_words,
-            num_facts=body.options.num_facts
-            if body.options.num_facts is not None
-            else settings.default_num_facts,
-        ),
-        query=body.query.strip() if body.query else None,
-        background=tuple(
-            Article(text=a.text, title=a.title, id=a.id, url=a.url, published=a.published)
-            for a in body.background
-        ),
-    )
     gone = asyncio.Event()
     watcher = asyncio.create_task(_watch_disconnect(request, gone))
     try:

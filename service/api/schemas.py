@@ -13,14 +13,20 @@ from service.domain import (
     MAX_QUERY_CHARS,
     MIN_MAX_WORDS,
     MIN_NUM_FACTS,
+    Article,
     Claim,
+    Cluster,
+    Options,
     Result,
     SourceRef,
 )
+from service.errors import InvalidInput, PayloadTooLarge
+from service.settings import Settings
 
 # Hard ceilings of the schema; the configured limits (settings) are checked on top of these.
 MAX_ARTICLE_CHARS = 200_000
 MAX_ARTICLES = 100
+MAX_ID_CHARS = 200
 
 
 class ArticleIn(BaseModel):
@@ -28,7 +34,7 @@ class ArticleIn(BaseModel):
 
     text: str = Field(min_length=1, max_length=MAX_ARTICLE_CHARS, description="The article body.")
     title: str | None = Field(None, max_length=1_000)
-    id: str | None = Field(None, max_length=200, description="Your identifier, echoed in sources.")
+    id: str | None = Field(None, max_length=MAX_ID_CHARS, description="Your identifier, echoed in sources.")
     url: str | None = Field(None, max_length=2_000)
     published: datetime | None = Field(
         None, description="ISO 8601 date or datetime; orders the summary chronologically."
@@ -93,6 +99,45 @@ class SummarizeRequest(BaseModel):
         if v is not None and not v.strip():
             raise ValueError("query must not be blank (leave it out for a general summary)")
         return v
+
+    def to_cluster(self, settings: Settings) -> Cluster:
+        """The engine's work for this request, within the configured limits and with their defaults.
+
+        Raises `InvalidInput` (too many articles) or `PayloadTooLarge` (too many characters). The
+        one path from a request to a `Cluster`: the HTTP route and the command line both take it.
+        """
+        # The background counts toward every limit: the engine reads it too.
+        if len(self.articles) + len(self.background) > settings.max_articles:
+            raise InvalidInput(f"at most {settings.max_articles} articles per request, background included")
+        for name, group in (("article", self.articles), ("background article", self.background)):
+            for i, a in enumerate(group):
+                if len(a.text) > settings.max_article_chars:
+                    raise PayloadTooLarge(
+                        f"{name} {i} has {len(a.text)} characters; the limit is {settings.max_article_chars}"
+                    )
+        total = sum(len(a.text) for a in (*self.articles, *self.background))
+        if total > settings.max_total_chars:
+            raise PayloadTooLarge(
+                f"the articles (background included) have {total} characters;"
+                f" the limit is {settings.max_total_chars}"
+            )
+        return Cluster(
+            articles=tuple(
+                Article(text=a.text, title=a.title, id=a.id, url=a.url, published=a.published)
+                for a in self.articles
+            ),
+            options=Options(
+                max_words=self.options.max_words or settings.default_max_words,
+                num_facts=self.options.num_facts
+                if self.options.num_facts is not None
+                else settings.default_num_facts,
+            ),
+            query=self.query.strip() if self.query else None,
+            background=tuple(
+                Article(text=a.text, title=a.title, id=a.id, url=a.url, published=a.published)
+                for a in self.background
+            ),
+        )
 
 
 class Source(BaseModel):

@@ -1,0 +1,1 @@
+"""`newsdigest`: the summarizer on the command line (summarize files, serve, evaluate)."""
