@@ -145,6 +145,20 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="leave the data's queries (topics) out: generic summaries of query-focused data",
     )
+    run.add_argument(
+        "--split-by-date",
+        type=float,
+        metavar="SHARE",
+        help="update task from dated data: each example's latest SHARE of documents (e.g. 0.5) are "
+        "new, the earlier ones are background the reader has read; scores how much of each summary "
+        "was already in the background",
+    )
+    run.add_argument(
+        "--no-background",
+        action="store_true",
+        help="with --split-by-date or rows' 'background': send the new documents alone (the "
+        "comparison run: a plain summary of them)",
+    )
     run.add_argument("-v", "--verbose", action="store_true")
     para = sub.add_parser(
         "paraphrase", help="precision of key-fact support on MSRP sentence pairs (docs/key-facts.md)"
@@ -337,6 +351,8 @@ def main(argv: list[str] | None = None) -> int:
         seed=args.seed,
         resume=args.resume,
         use_query=not args.no_query,
+        split_by_date=args.split_by_date,
+        use_background=not args.no_background,
     )
     try:
         results = Evaluation(config).run()

@@ -71,6 +71,10 @@ def aggregate(
         if humans:
             # Scored against one reference fewer than the systems: say so beside the numbers.
             entry["human_rows"] = humans
+        fresh = [r["novelty"] for r in scored if r.get("novelty")]
+        if fresh:
+            # Update runs: the share of the summary's bigrams the reader had read (`eval.novelty`).
+            entry["novelty"] = {k: bootstrap_ci([f[k] for f in fresh], seed).as_dict() for k in fresh[0]}
         facts = _key_facts(scored, coverage_metrics, seed)
         if facts is not None:
             entry["key_facts"] = facts

@@ -13,7 +13,7 @@ import json
 import logging
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -46,6 +46,9 @@ class Example:
     # The question or topic the summary should answer (query-focused data, e.g. DUC 2006); None
     # for generic summaries.
     query: str | None = None
+    # What the reader has already read (update summaries): the summary should report only what
+    # `documents` add. Empty for ordinary summaries.
+    background: tuple[Document, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -175,7 +178,31 @@ def _example(
         references=tuple(refs_raw),
         reference_ids=_reference_ids(row, refs_raw, where),
         query=_query(row, where),
+        background=_background(row, where, bad_dates),
     )
+
+
+def _background(row: dict[str, Any], where: str, bad_dates: list[str]) -> tuple[Document, ...]:
+    raw = row.get("background")
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        raise DataError(f"{where}: 'background' must be a list of documents")
+    return tuple(_document(d, where, bad_dates) for d in raw)
+
+
+def split_by_date(example: Example, new_share: float) -> Example | None:
+    """`example` as an update task: its latest `new_share` of documents (at least one) are new,
+    the earlier ones the background the reader has read. None when a document has no date (the
+    order is unknown) or there are fewer than two documents."""
+    docs = example.documents
+    if len(docs) < 2 or any(d.date is None for d in docs):
+        return None
+    # Stable: documents of the same date keep the data's order. Naive and aware dates compare as
+    # timestamps (a naive one read as local time, as the service reads them).
+    ordered = sorted(docs, key=lambda d: d.date.timestamp() if d.date else 0.0)
+    new = min(len(docs) - 1, max(1, round(len(docs) * new_share)))
+    return replace(example, documents=tuple(ordered[-new:]), background=tuple(ordered[:-new]))
 
 
 def _query(row: dict[str, Any], where: str) -> str | None:

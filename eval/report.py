@@ -94,6 +94,23 @@ def facts_table(results: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def novelty_table(results: dict[str, Any]) -> str:
+    """Update runs: each system's share of summary bigrams already in the background, and new."""
+    rows = [(n, s["novelty"]) for n, s in results["systems"].items() if "novelty" in s]
+    if not rows:
+        return ""
+    lines = [
+        "| system | already read (in the background) | new (only in the new articles) |",
+        "|---|---|---|",
+    ]
+    for name, f in rows:
+        cells = [
+            f"{_pct(f[k]['mean'])} ({_pct(f[k]['low'])}–{_pct(f[k]['high'])})" for k in ("old", "new_only")
+        ]
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
 def _plot_scores(results: dict[str, Any], path: Path) -> None:
     systems = results["systems"]
     measure = results["settings"]["primary_measure"]
@@ -143,6 +160,11 @@ def write_report(out: Path, results: dict[str, Any], rows: Sequence[dict[str, An
     ]
     if results["paired_tests"]["against"]:
         sections += ["\n## Paired tests (sign-flip permutation, per example)\n", paired_table(results)]
+    if novelty_table(results):
+        sections += [
+            "\n## Update: what the reader had read (% of summary bigrams, 95% CI)\n",
+            novelty_table(results),
+        ]
     if facts_table(results):
         sections += ["\n## Key facts\n", facts_table(results)]
     sections += ["\n![scores](scores.png)\n", "![length](length_vs_score.png)\n"]

@@ -20,8 +20,10 @@ from eval.data import (
     SystemSummary,
     file_sha256,
     load_examples,
+    split_by_date,
 )
 from eval.facts import fact_checks
+from eval.novelty import novelty
 from eval.peers import read_other_systems
 from eval.provenance import git_commit, versions
 from eval.report import write_report
@@ -101,6 +103,12 @@ class RunConfig:
     resume: bool = False
     # Send the data's queries (topics) to the system; False: generic summaries of the same data.
     use_query: bool = True
+    # Update task from dated data: the latest share of each example's documents are new, the
+    # earlier ones its background (`eval.data.split_by_date`). None: the data as it is.
+    split_by_date: float | None = None
+    # Send the background to the system; False: it summarizes the new documents alone (the
+    # novelty of its summary is still measured against the background).
+    use_background: bool = True
 
 
 class Evaluation:
@@ -115,6 +123,14 @@ class Evaluation:
         self.examples = load_examples(c.data, c.format, c.fields, c.limit)
         if not c.use_query:
             self.examples = [replace(e, query=None) for e in self.examples]
+        if c.split_by_date is not None:
+            if not 0.0 < c.split_by_date < 1.0:
+                raise RunError("--split-by-date takes the share of new documents, between 0 and 1")
+            split = [split_by_date(e, c.split_by_date) for e in self.examples]
+            left_out = sum(s is None for s in split)
+            if left_out:
+                log.warning("%d examples have undated documents or one only: not in the update run", left_out)
+            self.examples = [s for s in split if s is not None]
         self.scorer: Scorer = build_scorer(
             c.rouge, c.rouge_options, c.stem, c.jackknife, c.wordnet_order, c.rouge_tokenizer
         )
@@ -141,6 +157,9 @@ class Evaluation:
             if human.own is not None:
                 del refs[human.own]
         scores = self.scorer.score(lines, refs) if summary.strip() and refs else None
+        fresh = novelty(summary, example)
+        if fresh is not None:
+            extra["novelty"] = fresh
         return {
             "id": example.id,
             "system": system,
@@ -175,9 +194,12 @@ class Evaluation:
         c = self.config
         if self.sut is not None:
             todo = [e for e in self.examples if (self.sut.name, e.id) not in rows.done]
+            whole = {e.id: e for e in todo}
+            if not c.use_background:  # sent without it; scored with it
+                todo = [replace(e, background=()) for e in todo]
             with tqdm(total=len(todo), desc=self.sut.name, unit="ex", disable=not todo) as bar:
                 async for example, output in self.sut.outputs(todo, c.max_words, c.num_facts):
-                    rows.write(self._sut_row(self.sut.name, example, output))
+                    rows.write(self._sut_row(self.sut.name, whole[example.id], output))
                     bar.update()
         todo_other = [
             (name, e)
@@ -204,6 +226,9 @@ class Evaluation:
             "num_facts": c.num_facts,
             "queries": sum(e.query is not None for e in self.examples),
             "use_query": c.use_query,
+            "split_by_date": c.split_by_date,
+            "use_background": c.use_background,
+            "background_documents": sum(len(e.background) for e in self.examples),
             "baselines": list(c.baselines),
             "other_systems": sorted(self.others),
             "rouge": self.scorer.settings,

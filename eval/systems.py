@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 import httpx
 
-from eval.data import Example
+from eval.data import Document, Example
 from service.domain import (
     MAX_MAX_WORDS,
     MAX_NUM_FACTS,
@@ -66,7 +66,17 @@ def to_cluster(example: Example, max_words: int, num_facts: int) -> Cluster:
         articles=tuple(Article(text=d.text, title=d.title, published=d.date) for d in example.documents),
         options=Options(max_words=max_words, num_facts=num_facts),
         query=example.query,
+        background=tuple(Article(text=d.text, title=d.title, published=d.date) for d in example.background),
     )
+
+
+def _article(d: Document) -> dict[str, Any]:
+    """A document as the HTTP API takes an article."""
+    return {
+        "text": d.text,
+        **({"title": d.title} if d.title else {}),
+        **({"published": d.date.isoformat()} if d.date else {}),
+    }
 
 
 def _facts(result: Result) -> list[dict[str, Any]]:
@@ -175,14 +185,8 @@ class RemoteSystem:
         self, client: httpx.AsyncClient, example: Example, max_words: int, num_facts: int
     ) -> Output:
         body = {
-            "articles": [
-                {
-                    "text": d.text,
-                    **({"title": d.title} if d.title else {}),
-                    **({"published": d.date.isoformat()} if d.date else {}),
-                }
-                for d in example.documents
-            ],
+            "articles": [_article(d) for d in example.documents],
+            **({"background": [_article(d) for d in example.background]} if example.background else {}),
             "options": {"max_words": max_words, "num_facts": num_facts},
             **({"query": example.query} if example.query else {}),
         }
