@@ -67,7 +67,7 @@ class EmbeddedEngine(Engine):
         # Focused: what answers the query counts in coverage too, and there is no lead prior.
         lead_bonus, weight = (0.0, r.relevance.coverage_weight) if r.relevance else (LEAD_BONUS, None)
         # Read first: the summary must not state one side of a dispute alone.
-        found = r.disputes()
+        found = r.found
         avoid = found.one_sided | known
         t1 = time.perf_counter()
         max_words = cluster.options.max_words

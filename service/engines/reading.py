@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from service.domain import Cluster
-from service.errors import InvalidInput
+from service.errors import InvalidInput, check
 from service.facts.assemble import Disputes, disputes
 from service.nlp.novelty import discount, known_sentences
 from service.nlp.relevance import Relevance, focus, relevance
@@ -27,17 +27,16 @@ class Reading:
     articles: int  # how many of `every` are the request's articles
     salience: Salience
     relevance: Relevance | None  # with a query
-    known: frozenset[tuple[int, int]]  # (article, index) of sentences repeating the background
+    # (article, index) of sentences repeating the background, less those giving a figure's newest
+    # value in an update (the sentence that says the toll is now 63 is news, however alike).
+    known: frozenset[tuple[int, int]]
     published: list[datetime | None]  # articles', then background's
+    # Conflicts and updates; with a background, only those a new article takes part in.
+    found: Disputes
 
     @property
     def sentences(self) -> list[list[Sentence]]:
         return self.every[: self.articles]
-
-    def disputes(self) -> Disputes:
-        """Conflicts and updates; with a background, only those a new article takes part in."""
-        has_background = len(self.every) > self.articles
-        return disputes(self.every, self.salience, self.published, self.articles if has_background else None)
 
 
 def read(cluster: Cluster, stop: threading.Event | None = None) -> Reading:
@@ -56,4 +55,6 @@ def read(cluster: Cluster, stop: threading.Event | None = None) -> Reading:
     if cluster.background:  # what the reader has read is not news: known concepts weigh less
         known, salience = known_sentences(sentences, old), discount(salience, old)
     published = [a.published for a in (*cluster.articles, *cluster.background)]
-    return Reading(every, n, salience, rel, known, published)
+    check(stop)
+    found = disputes(every, salience, published, n if cluster.background else None)
+    return Reading(every, n, salience, rel, known - found.news, published, found)

@@ -216,7 +216,7 @@ class Seq2SeqEngine(Engine):
     ) -> Result:
         summary = outputs[(i, "summary")]
         generated_facts = outputs.get((i, "facts"))
-        found = p.reading.disputes()
+        found = p.reading.found
         # Every sentence of the articles repeats the background: nothing new, said so.
         fresh = any((s.article, s.index) not in p.reading.known for a in p.sentences for s in a)
         novel = not cluster.background or fresh

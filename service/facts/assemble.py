@@ -49,6 +49,13 @@ class Disputes:
             (s.article, s.sentence) for claim in old for s in claim.sources if not s.background
         )
 
+    @property
+    def news(self) -> frozenset[tuple[int, int]]:
+        """(article, sentence) pairs of new articles giving an update's newest value."""
+        return frozenset(
+            (s.article, s.sentence) for u in self.updates for s in u.claims[0].sources if not s.background
+        )
+
 
 def disputes(
     sentences: Sequence[Sequence[Sentence]],

@@ -83,3 +83,19 @@ def test_the_api_takes_background_and_counts_it_toward_the_limits(
     with serve(Settings(max_total_chars=600)) as c:  # either article fits alone, not both
         r = c.post("/v1/summarize", json={"articles": [quake[2]], "background": [quake[0]]})
         assert r.status_code == 413
+
+
+def test_the_newest_value_of_an_update_is_news_however_alike_its_sentence(
+    quake: list[dict[str, Any]],
+) -> None:
+    # "The quake killed 63 people, officials said on Monday." repeats the background's wording
+    # ("The quake killed 40 people, officials said."); it is still the news of the day.
+    cluster = dataclasses.replace(
+        to_cluster([quake[2]], max_words=40, num_facts=2),
+        background=to_cluster([quake[0], quake[1]]).articles,
+        query="How many people died?",
+    )
+    (result,) = ENGINE.summarize([cluster])
+    assert "63 people" in result.summary and "40 people" not in result.summary
+    assert any("63 people" in f.text for f in result.key_facts)
+    assert [c.value for c in result.updates[0].claims] == ["63 people", "40 people"]
