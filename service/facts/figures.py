@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
-from service.nlp.words import STOPWORDS, stem
+from service.nlp.words import CACHED_CHARS, CACHED_ITEMS, STOPWORDS, stem
 
 Bound = Literal["exact", "min", "max", "about"]
 
@@ -191,11 +191,16 @@ def singular(word: str) -> str:
 
 def figures(text: str) -> list[Figure]:
     """Every figure of `text`, in order of appearance."""
-    return list(_figures(text))
+    return list(_cached(text) if len(text) <= CACHED_CHARS else _figures(text))
 
 
-# Conflicts, the merge score and fact features all read a sentence's figures: parsed once.
-@lru_cache(maxsize=20_000)
+# Conflicts, the merge score and fact features all read a sentence's figures: parsed once (only
+# sentence-sized texts are kept, as `words` keeps them).
+@lru_cache(maxsize=CACHED_ITEMS)
+def _cached(text: str) -> tuple[Figure, ...]:
+    return _figures(text)
+
+
 def _figures(text: str) -> tuple[Figure, ...]:
     found: list[Figure] = []
     taken: list[tuple[int, int]] = []

@@ -42,9 +42,21 @@ def stem(word: str) -> str:
     return str(_stemmer.stemWord(word))
 
 
-def words(text: str) -> list[str]:
+# Every stage reads a sentence's words again (stems, concepts, names, the merge score): a
+# sentence's tokens are found once. Only sentence-sized texts are kept, so the cache stays small
+# (at most CACHED_ITEMS texts of CACHED_CHARS) whatever the requests hold.
+CACHED_CHARS = 1_000
+CACHED_ITEMS = 20_000
+
+
+def words(text: str) -> tuple[str, ...]:
     """Word tokens (see `WORD_RE`): "U.S" (of "U.S."), "o'clock"; "1,200" is two words, 1 and 200."""
-    return WORD_RE.findall(text)
+    return _words(text) if len(text) <= CACHED_CHARS else tuple(WORD_RE.findall(text))
+
+
+@lru_cache(maxsize=CACHED_ITEMS)
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(WORD_RE.findall(text))
 
 
 def count_words(text: str) -> int:
