@@ -410,15 +410,26 @@ def test_committed_labels_match_the_data_and_score_end_to_end(tmp_path: Path) ->
 
 # --- the held-out, project-written clusters (no ../shared needed) --------------------------------
 
-FIXTURE_DATA = LABEL_FILE.parent / "conflict_fixtures.jsonl"
-FIXTURE_LABELS = LABEL_FILE.parent / "conflicts_fixtures.jsonl"
+HELD_OUT = {
+    # name: (clusters, labels); each written blind to the service's rules, by a different hand
+    "fixtures": (
+        LABEL_FILE.parent / "conflict_fixtures.jsonl",
+        LABEL_FILE.parent / "conflicts_fixtures.jsonl",
+    ),
+    "fixtures_b": (
+        LABEL_FILE.parent / "conflict_fixtures_b.jsonl",
+        LABEL_FILE.parent / "conflicts_fixtures_b.jsonl",
+    ),
+}
 
 
-def test_fixture_labels_match_the_fixture_clusters() -> None:
-    labels = read_labels(FIXTURE_LABELS)
-    datasets = load_datasets([("fixtures", FIXTURE_DATA)])
-    clusters = {("fixtures", e.id): split_cluster(e) for e in datasets["fixtures"]}
-    assert {p.dataset for p in labels} == {"fixtures"}
+@pytest.mark.parametrize("name", sorted(HELD_OUT))
+def test_fixture_labels_match_the_fixture_clusters(name: str) -> None:
+    data, label_file = HELD_OUT[name]
+    labels = read_labels(label_file)
+    datasets = load_datasets([(name, data)])
+    clusters = {(name, e.id): split_cluster(e) for e in datasets[name]}
+    assert {p.dataset for p in labels} == {name}
     # Every cluster is labelled, and every label's sentences and hashes are where it says.
     assert {(p.dataset, p.cluster) for p in labels} == set(clusters)
     kept, skipped = check_labels(labels, clusters)
