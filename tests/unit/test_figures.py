@@ -62,3 +62,22 @@ def test_compatible() -> None:
     assert fig(300, "max").compatible(fig(280)) and not fig(300, "max").compatible(fig(320))
     assert fig(300, "about").compatible(fig(320)) and not fig(300, "about").compatible(fig(400))
     assert not fig(247).compatible(fig(248))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Twenty-one people died.", [("people", 21.0)]),
+        ("Sixty-five workers were hurt.", [("worker", 65.0)]),
+        ("TEN ships sank.", [("ship", 10.0)]),
+        ("Someone often phoned.", []),  # "one", "ten" inside words: no figure
+    ],
+)
+def test_number_words_are_found_without_digits(text: str, expected: list[tuple[str, float]]) -> None:
+    assert [(f.kind, f.value) for f in figures(text)] == expected
+
+
+@pytest.mark.parametrize("text", ["SİX people died.", "ſix boats sank.", "The \u212aELVIN scale"])
+def test_letters_that_only_case_fold_to_a_number_word_are_none(text: str) -> None:
+    # `re.IGNORECASE` matches "SİX" and "ſix" to "six"; reading them as numbers crashed the request.
+    assert figures(text) == []
