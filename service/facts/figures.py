@@ -254,7 +254,7 @@ def _figures(text: str) -> tuple[Figure, ...]:
         shown = m.group(0).strip()
         if m.group("pct"):
             kind, unit = "percent", "percent"
-        elif m.group("sign"):
+        elif m.group("sign") and m.group("sign").lower() in _CURRENCY_SIGNS:  # not "Uſ$" (case folding)
             kind = _CURRENCY_SIGNS[m.group("sign").lower()]
             unit = kind
         elif (
@@ -274,4 +274,5 @@ def _figures(text: str) -> tuple[Figure, ...]:
 
 def _hedge(before: str) -> Bound:
     m = _HEDGE_RE.search(before[-20:])
-    return _HEDGES[m.group(0).strip().lower()] if m else "exact"
+    # `.get`: "ſome" matches "some" under re.IGNORECASE yet lowers to itself.
+    return _HEDGES.get(m.group(0).strip().lower(), "exact") if m else "exact"

@@ -108,3 +108,17 @@ def test_no_dangling_or_dateline_sentences() -> None:
     for start in ("But ", "He "):
         assert start not in result.summary
     assert result.summary.count("approved") == 1  # the two versions of the lead are near-duplicates
+
+
+def test_letters_that_case_fold_to_number_words_do_not_fail_the_request() -> None:
+    # "SİX", "ſome", "Uſ$" match number words, hedges and signs only under re.IGNORECASE; each once
+    # raised a KeyError that failed the whole request.
+    texts = (
+        "SİX people died in the storm on Monday, officials said. ſome 300 homes were damaged.",
+        "Six people died in the storm, officials said. Repairs will cost Uſ$5 million.",
+    )
+    cluster = Cluster(
+        articles=tuple(Article(text=t) for t in texts), options=Options(max_words=40, num_facts=3)
+    )
+    (result,) = run_batch(ENGINE, [cluster])
+    assert result.summary

@@ -81,3 +81,11 @@ def test_number_words_are_found_without_digits(text: str, expected: list[tuple[s
 def test_letters_that_only_case_fold_to_a_number_word_are_none(text: str) -> None:
     # `re.IGNORECASE` matches "SİX" and "ſix" to "six"; reading them as numbers crashed the request.
     assert figures(text) == []
+
+
+def test_hedges_and_signs_that_only_case_fold_are_read_plainly() -> None:
+    # "ſome" matches "some", "Uſ$" matches "US$" under re.IGNORECASE: both once raised KeyError.
+    assert [(f.kind, f.value, f.bound) for f in figures("ſome 300 people came.")] == [
+        ("people", 300.0, "exact")
+    ]
+    assert all(f.kind != "usd" for f in figures("It cost Uſ$5 million."))
