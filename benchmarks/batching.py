@@ -226,6 +226,7 @@ def profile(model: Path, data: Path | None, args: argparse.Namespace, sizes: Seq
     import torch
 
     from service.domain import Article, Cluster, Options
+    from service.engines.runtime import ModelRuntime
     from service.engines.seq2seq import Seq2SeqEngine
     from service.settings import Settings
 
@@ -261,6 +262,8 @@ def profile(model: Path, data: Path | None, args: argparse.Namespace, sizes: Seq
         prompts = [p for c in batch for p in engine.prepare(c).prompts.values()]
         t1 = time.perf_counter()
         runtime = engine.runtime
+        if not isinstance(runtime, ModelRuntime):
+            raise SystemExit("the encoder breakdown measures the transformers backend only")
         enc = runtime.tokenizer(
             prompts, return_tensors="pt", padding=True, truncation=True, max_length=args.max_input_tokens
         ).to(runtime.device)

@@ -39,6 +39,23 @@ class Settings(BaseSettings):
     engine: Literal["auto", "embedded", "seq2seq"] = Field(
         "auto", description="auto: seq2seq when a model is set, else the embedded engine."
     )
+    backend: Literal["transformers", "ctranslate2"] = Field(
+        "transformers",
+        description="What runs the seq2seq model: transformers (torch), or CTranslate2 (the"
+        " `ctranslate2` extra), which converts the checkpoint on first load.",
+    )
+    compute_type: Literal[
+        "default", "int8", "int8_float32", "int8_float16", "int8_bfloat16", "bfloat16", "float16", "float32"
+    ] = Field(
+        "default",
+        description="CTranslate2's weights and compute (default: as converted, float32 for float32"
+        " checkpoints); the device must support it.",
+    )
+    ct2_cache_dir: Path | None = Field(
+        None,
+        description="Where converted CTranslate2 models are kept"
+        " (default: $XDG_CACHE_HOME/newsdigest/ct2, else ~/.cache/newsdigest/ct2).",
+    )
     device: Literal["auto", "cpu", "cuda"] = "auto"
     torch_threads: int | None = Field(
         None, ge=1, description="CPU threads for torch (default: the cores this process may use)."
@@ -124,6 +141,16 @@ class Settings(BaseSettings):
         if self.quantize == "int8" and self.dtype != "float32":
             raise ValueError(
                 "SUMMARIZER_QUANTIZE=int8 quantizes float32 weights: leave SUMMARIZER_DTYPE at float32"
+            )
+        if self.backend == "ctranslate2" and (self.dtype != "float32" or self.quantize != "none"):
+            raise ValueError(
+                "SUMMARIZER_DTYPE and SUMMARIZER_QUANTIZE are the transformers backend's; with"
+                " SUMMARIZER_BACKEND=ctranslate2 set SUMMARIZER_COMPUTE_TYPE instead"
+            )
+        if self.backend == "transformers" and self.compute_type != "default":
+            raise ValueError(
+                "SUMMARIZER_COMPUTE_TYPE is the ctranslate2 backend's; with the transformers backend"
+                " set SUMMARIZER_DTYPE or SUMMARIZER_QUANTIZE instead"
             )
         if self.engine == "seq2seq" and not self.model:
             raise ValueError("SUMMARIZER_ENGINE=seq2seq needs SUMMARIZER_MODEL (a hub id or directory)")

@@ -1,24 +1,28 @@
-"""A loaded checkpoint: tokenizer, model and device, and the token arithmetic packing needs.
+"""A loaded checkpoint behind one small interface (`Runtime`): tokenizer, device, the token
+arithmetic packing needs, and `decode`, one batched call of the model on a chunk of prompts.
 
-Everything torch- and transformers-specific about *having* a model lives here; what to feed it
-is `seq2seq.py`'s business and how to decode batches of it is `generation.py`'s.
+`ModelRuntime` runs the checkpoint with transformers (torch); `ct2.CT2Runtime` runs a CTranslate2
+conversion of it. What to feed a model is `seq2seq.py`'s business and how rows are cut into chunks
+is `generation.py`'s; neither knows which runtime decodes.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import threading
 import warnings
+from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import torch
-from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
+from transformers import AutoModelForSeq2SeqLM, AutoTokenizer, StoppingCriteria, StoppingCriteriaList
 from transformers.modeling_outputs import BaseModelOutput
 
-from service.settings import Settings
+from service.settings import GenerationSettings, Settings
 
 log = logging.getLogger(__name__)
 
@@ -69,12 +73,71 @@ def quantize_int8(model: Any) -> Any:
         return quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8, inplace=True)
 
 
+class Runtime(ABC):
+    """A loaded checkpoint: what packing counts with, and one batched decoding call."""
+
+    tokenizer: Any
+    model: Any  # the backend's model object (a torch module, a CTranslate2 translator)
+    device: str
+    # The checkpoint's own input limit (the engine's budget may be set lower).
+    input_limit: int
+
+    @property
+    @abstractmethod
+    def model_type(self) -> str:
+        """The checkpoint's Hugging Face model type (t5, bart, ...): it picks the prompt family."""
+
+    @abstractmethod
+    def decode(
+        self,
+        prompts: list[str],
+        gen: GenerationSettings,
+        stop: Sequence[threading.Event | None],
+        max_input_tokens: int,
+    ) -> tuple[list[str], list[int]]:
+        """One batched, deterministic decoding call: each prompt's text and its count of new tokens
+        (padding excluded, the end token included). A row whose `stop` is set may end early."""
+
+    # --- token arithmetic ---------------------------------------------------------------------
+    def count(self, texts: Sequence[str]) -> list[int]:
+        """Token counts of several texts, without special tokens."""
+        if not texts:
+            return []
+        ids = self.tokenizer(list(texts), add_special_tokens=False)["input_ids"]
+        return [len(x) for x in ids]
+
+    def cut_after(self, text: str, n_tokens: int) -> int:
+        """Character index in `text` after its first `n_tokens` tokens."""
+        enc = self.tokenizer(text, add_special_tokens=False, return_offsets_mapping=True)
+        offsets = enc["offset_mapping"]
+        if n_tokens <= 0 or not offsets:
+            return 0
+        return int(offsets[min(n_tokens, len(offsets)) - 1][1])
+
+    def prompt_tokens(self, prompt: str) -> int:
+        """A whole prompt's length as the model reads it, special tokens included."""
+        return len(self.tokenizer(prompt)["input_ids"])
+
+
+class Abandoned(StoppingCriteria):
+    """Stops the rows of requests nobody waits for; generation ends once every row has stopped."""
+
+    def __init__(self, stop: Sequence[threading.Event | None]) -> None:
+        self.stop = stop
+
+    def __call__(self, input_ids: torch.LongTensor, scores: Any, **kwargs: Any) -> torch.BoolTensor:
+        flags = torch.tensor([e is not None and e.is_set() for e in self.stop], device=input_ids.device)
+        # Beam search passes batch × beams rows, batch-major.
+        return cast(torch.BoolTensor, flags.repeat_interleave(input_ids.shape[0] // len(self.stop)))
+
+
 @dataclass
-class ModelRuntime:
+class ModelRuntime(Runtime):
+    """The checkpoint run by transformers on torch."""
+
     tokenizer: Any
     model: Any
     device: str
-    # The checkpoint's own input limit (the engine's budget may be set lower).
     input_limit: int
 
     @classmethod
@@ -103,26 +166,6 @@ class ModelRuntime:
     def model_type(self) -> str:
         return str(self.model.config.model_type)
 
-    # --- token arithmetic ---------------------------------------------------------------------
-    def count(self, texts: Sequence[str]) -> list[int]:
-        """Token counts of several texts, without special tokens."""
-        if not texts:
-            return []
-        ids = self.tokenizer(list(texts), add_special_tokens=False)["input_ids"]
-        return [len(x) for x in ids]
-
-    def cut_after(self, text: str, n_tokens: int) -> int:
-        """Character index in `text` after its first `n_tokens` tokens."""
-        enc = self.tokenizer(text, add_special_tokens=False, return_offsets_mapping=True)
-        offsets = enc["offset_mapping"]
-        if n_tokens <= 0 or not offsets:
-            return 0
-        return int(offsets[min(n_tokens, len(offsets)) - 1][1])
-
-    def prompt_tokens(self, prompt: str) -> int:
-        """A whole prompt's length as the model reads it, special tokens included."""
-        return len(self.tokenizer(prompt)["input_ids"])
-
     # --- the encoder --------------------------------------------------------------------------
     def encode(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> BaseModelOutput:
         """The encoder's output for a batch, run in slices on CPU.
@@ -139,3 +182,36 @@ class ModelRuntime:
             for i in range(0, rows, step)
         ]
         return BaseModelOutput(last_hidden_state=torch.cat(states) if len(states) > 1 else states[0])
+
+    # --- decoding -----------------------------------------------------------------------------
+    def decode(
+        self,
+        prompts: list[str],
+        gen: GenerationSettings,
+        stop: Sequence[threading.Event | None],
+        max_input_tokens: int,
+    ) -> tuple[list[str], list[int]]:
+        """One `generate()` call: the decoded texts and each one's count of new tokens."""
+        tokenizer = self.tokenizer
+        enc = tokenizer(
+            prompts, return_tensors="pt", padding=True, truncation=True, max_length=max_input_tokens
+        ).to(self.device)
+        with torch.inference_mode():
+            encoded = self.encode(enc["input_ids"], enc["attention_mask"])
+            out = self.model.generate(
+                **enc,
+                encoder_outputs=encoded,
+                do_sample=False,
+                num_beams=gen.num_beams,
+                min_new_tokens=gen.min_new_tokens,
+                max_new_tokens=gen.max_new_tokens,
+                no_repeat_ngram_size=gen.no_repeat_ngram_size,
+                length_penalty=gen.length_penalty,
+                early_stopping=gen.num_beams > 1,
+                stopping_criteria=StoppingCriteriaList([Abandoned(stop)]),
+            )
+        # The first position is the decoder start token, not generated text; padding isn't either.
+        new = out[:, 1:]
+        pad = tokenizer.pad_token_id
+        counts = (new != pad).sum(dim=1) if pad is not None else torch.full((len(new),), new.shape[1])
+        return tokenizer.batch_decode(out, skip_special_tokens=True), [int(n) for n in counts]

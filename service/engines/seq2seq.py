@@ -18,7 +18,7 @@ from service.domain import Cluster, InputReport, Result
 from service.engines.base import NOTHING_NEW, Engine, abandoned
 from service.engines.generation import Generated, Row, generate
 from service.engines.reading import Reading, read
-from service.engines.runtime import ModelRuntime
+from service.engines.runtime import ModelRuntime, Runtime
 from service.errors import Cancelled, EngineError, InvalidInput, check
 from service.facts.assemble import key_facts, qualify
 from service.facts.same_fact import THRESHOLD
@@ -61,13 +61,13 @@ class Seq2SeqEngine(Engine):
             raise ValueError("the seq2seq engine needs a model (SUMMARIZER_MODEL)")
         self.settings = settings
         self.model_id: str = settings.model
-        self._runtime: ModelRuntime | None = None
+        self._runtime: Runtime | None = None
         self.family: PromptFamily = "plain"
         self.prompts: PromptSet | None = None
         self.max_input_tokens = 0
 
     @property
-    def runtime(self) -> ModelRuntime:
+    def runtime(self) -> Runtime:
         """The loaded model, tokenizer and device (tests and the profiler use these too)."""
         if self._runtime is None:
             raise EngineError("seq2seq engine used before load()")
@@ -75,7 +75,13 @@ class Seq2SeqEngine(Engine):
 
     def load(self) -> None:
         s = self.settings
-        runtime = ModelRuntime.load(s)
+        runtime: Runtime
+        if s.backend == "ctranslate2":
+            from service.engines.ct2 import CT2Runtime
+
+            runtime = CT2Runtime.load(s)
+        else:
+            runtime = ModelRuntime.load(s)
         self.family = family_for(runtime.model_type) if s.prompt_family == "auto" else s.prompt_family
         self.prompts = load_prompts(s.prompts_dir, self.family)
         limit = runtime.input_limit
@@ -84,9 +90,10 @@ class Seq2SeqEngine(Engine):
         self.max_input_tokens = s.max_input_tokens or limit
         self._runtime = runtime
         log.info(
-            "model %s (%s): %s prompts, input budget %d tokens, on %s",
+            "model %s (%s, %s): %s prompts, input budget %d tokens, on %s",
             s.model,
             runtime.model_type,
+            s.backend,
             self.family,
             self.max_input_tokens,
             runtime.device,

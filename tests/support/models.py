@@ -112,3 +112,61 @@ def build_canned_t5(base: Path, text: str, out: Path, max_steps: int = 1500) -> 
     model.save_pretrained(out)
     tokenizer.save_pretrained(out)
     return out
+
+
+def build_flan_like_t5(tokenizer_dir: Path, out: Path) -> Path:
+    """A tiny T5 shaped like FLAN-T5 (gated GELU, an output layer apart from the embeddings) whose
+    output layer never picks the pad token: random weights otherwise favour T5's pad, which is also
+    its decoder start token, and a text of pads tests nothing."""
+    import torch
+    from transformers import AutoTokenizer, T5Config, T5ForConditionalGeneration
+
+    tokenizer = AutoTokenizer.from_pretrained(tokenizer_dir)
+    torch.manual_seed(1)
+    config = T5Config(
+        vocab_size=len(tokenizer),
+        d_model=32,
+        d_ff=64,
+        d_kv=8,
+        num_layers=2,
+        num_heads=4,
+        feed_forward_proj="gated-gelu",
+        pad_token_id=0,
+        eos_token_id=1,
+    )
+    config.tie_word_embeddings = False  # as FLAN-T5's
+    config.decoder_start_token_id = 0  # T5 starts decoding from the pad token
+    model = T5ForConditionalGeneration(config)
+    with torch.no_grad():
+        # Its logit is then 0, below the best of 400 random directions' for any hidden state.
+        model.lm_head.weight[config.pad_token_id] = 0.0
+    model.save_pretrained(out)
+    tokenizer.save_pretrained(out)
+    return out
+
+
+def build_tiny_led(tokenizer_dir: Path, out: Path) -> Path:
+    """A tiny LED (Longformer encoder-decoder): a family transformers runs and CTranslate2 can't convert."""
+    from transformers import AutoTokenizer, LEDConfig, LEDForConditionalGeneration
+
+    tokenizer = AutoTokenizer.from_pretrained(tokenizer_dir)
+    config = LEDConfig(
+        vocab_size=len(tokenizer),
+        d_model=16,
+        encoder_layers=1,
+        decoder_layers=1,
+        encoder_attention_heads=2,
+        decoder_attention_heads=2,
+        encoder_ffn_dim=16,
+        decoder_ffn_dim=16,
+        max_encoder_position_embeddings=512,
+        max_decoder_position_embeddings=512,
+        attention_window=[8],
+        pad_token_id=0,
+        eos_token_id=1,
+        bos_token_id=1,
+        decoder_start_token_id=1,
+    )
+    LEDForConditionalGeneration(config).save_pretrained(out)
+    tokenizer.save_pretrained(out)
+    return out
