@@ -9,6 +9,8 @@ imports this module without the extra.
 Differences from the transformers backend, by construction of CTranslate2:
 - A stop (deadline, client gone) ends a row at the next token in greedy decoding (the per-token
   callback); beam search has no callback, so a started chunk runs to its `max_new_tokens`.
+- Rows with different output limits share one call in greedy decoding (the callback ends each at
+  its own); in beam search they decode in one call per limit.
 - The n-gram ban does not count the decoder start token (transformers does): outputs differ only
   when a model generates its start token (T5's pad) as text, which trained checkpoints don't.
 - Beam search: equal tokens on the tiny test T5 and BART, but not on a FLAN-shaped tiny T5 (gated
@@ -239,25 +241,60 @@ class CT2Runtime(Runtime):
         self,
         prompts: list[str],
         gen: GenerationSettings,
+        limits: Sequence[int],
         stop: Sequence[threading.Event | None],
         max_input_tokens: int,
     ) -> tuple[list[str], list[int]]:
-        """One `translate_batch` call, with the transformers backend's lengths and token counts."""
+        """`translate_batch` calls with the transformers backend's lengths and token counts.
+
+        Greedy rows end at their own limits in one call (the per-token callback); beam search has
+        no callback, so its rows decode in one call per limit.
+        """
+        if gen.num_beams == 1 or len(set(limits)) == 1:
+            return self._translate(prompts, gen, limits, stop, max_input_tokens)
+        texts, counts = [""] * len(prompts), [0] * len(prompts)
+        for limit in sorted(set(limits)):
+            rows = [i for i, n in enumerate(limits) if n == limit]
+            some_texts, some_counts = self._translate(
+                [prompts[i] for i in rows],
+                gen,
+                [limit] * len(rows),
+                [stop[i] for i in rows],
+                max_input_tokens,
+            )
+            for i, text, n in zip(rows, some_texts, some_counts, strict=True):
+                texts[i], counts[i] = text, n
+        return texts, counts
+
+    def _translate(
+        self,
+        prompts: list[str],
+        gen: GenerationSettings,
+        limits: Sequence[int],
+        stop: Sequence[threading.Event | None],
+        max_input_tokens: int,
+    ) -> tuple[list[str], list[int]]:
         tokenizer = self.tokenizer
-        ids = tokenizer(prompts, truncation=True, max_length=max_input_tokens)["input_ids"]
-        source = [tokenizer.convert_ids_to_tokens(x) for x in ids]
         # transformers forces the end token as the last of `max_new_tokens` (forced_eos_token_id):
         # the model chooses one token fewer and the end token is put after a row that didn't end.
-        limit = gen.max_new_tokens - 1 if self.forced_eos is not None else gen.max_new_tokens
-        if limit == 0:  # the forced end token is all there is room for
-            return [""] * len(prompts), [1] * len(prompts)
-        prefix = [[self.forced_bos]] * len(prompts) if self.forced_bos is not None else None
+        ends = [n - 1 if self.forced_eos is not None else n for n in limits]
+        # A row with room for the forced end token only gets just that.
+        texts, counts = [""] * len(prompts), [1] * len(prompts)
+        live = [i for i, n in enumerate(ends) if n > 0]
+        if not live:
+            return texts, counts
+        ids = tokenizer([prompts[i] for i in live], truncation=True, max_length=max_input_tokens)["input_ids"]
+        source = [tokenizer.convert_ids_to_tokens(x) for x in ids]
+        prefix = [[self.forced_bos]] * len(live) if self.forced_bos is not None else None
+        live_ends = [ends[i] for i in live]
+        live_stop = [stop[i] for i in live]
         callback = None
-        if gen.num_beams == 1 and any(e is not None for e in stop):
+        if gen.num_beams == 1 and (len(set(live_ends)) > 1 or any(e is not None for e in live_stop)):
 
             def callback(step: Any) -> bool:
-                e = stop[step.batch_id]
-                return e is not None and e.is_set()
+                # Called after each new token (`step.step` from 0): True ends that row there.
+                e = live_stop[step.batch_id]
+                return step.step + 1 >= live_ends[step.batch_id] or (e is not None and e.is_set())
 
         results = self.model.translate_batch(
             source,
@@ -266,8 +303,8 @@ class CT2Runtime(Runtime):
             patience=1.0,
             length_penalty=gen.length_penalty,
             no_repeat_ngram_size=gen.no_repeat_ngram_size,
-            min_decoding_length=min(gen.min_new_tokens, limit),
-            max_decoding_length=limit,
+            min_decoding_length=min(gen.min_new_tokens, *live_ends),
+            max_decoding_length=max(live_ends),
             max_input_length=0,  # inputs are cut above, as for transformers
             return_end_token=True,
             callback=callback,
@@ -276,5 +313,8 @@ class CT2Runtime(Runtime):
         if self.forced_eos is not None:
             outputs = [x if x and x[-1] == self.forced_eos else [*x, self.forced_eos] for x in outputs]
         pad = tokenizer.pad_token_id
-        counts = [sum(1 for t in x if t != pad) for x in outputs]
-        return tokenizer.batch_decode(outputs, skip_special_tokens=True), counts
+        for i, x, text in zip(
+            live, outputs, tokenizer.batch_decode(outputs, skip_special_tokens=True), strict=True
+        ):
+            texts[i], counts[i] = text, sum(1 for t in x if t != pad)
+        return texts, counts

@@ -1,6 +1,7 @@
 """Deterministic batched decoding of rows: one row is one prompt of one task of one request.
 
-Rows run together only when their decoding settings match, sorted by input length and cut into
+Rows run together when their decoding settings match (`batch_key`: beams, n-gram ban, length
+penalty; not their output limits, each row stops at its own), sorted by input length and cut into
 chunks of at most `max_tokens` padded input tokens (`plan_chunks`, a pure function), so similar
 lengths share a chunk and little compute goes to padding. A row's output does not depend on its
 batch-mates. Each chunk is one `Runtime.decode` call, whichever backend runs the model; rows of
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Hashable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from service.engines.runtime import Runtime
 from service.prompts import Task
@@ -34,6 +35,18 @@ class Row:
 class Generated:
     text: str
     new_tokens: int
+
+
+def batch_key(gen: GenerationSettings) -> GenerationSettings:
+    """What rows must share to run in one decoding call.
+
+    A row's output limit is not part of it: each row stops at its own (`Runtime.decode`). Rows
+    whose limit is within one token of their minimum length keep theirs in the key, as that pair
+    then shapes the last steps together (and, with a forced end token, the minimum gets cut).
+    """
+    if gen.max_new_tokens > gen.min_new_tokens + 1:
+        return replace(gen, max_new_tokens=0)
+    return gen
 
 
 def plan_chunks(
@@ -65,11 +78,15 @@ def generate(
 ) -> dict[RowKey, Generated]:
     """Decode every row; the outputs keyed by each row's key."""
     out: dict[RowKey, Generated] = {}
-    chunks = plan_chunks([r.tokens for r in rows], [r.gen for r in rows], max_tokens, max_input_tokens)
-    for chunk in chunks:
+    keys = [batch_key(r.gen) for r in rows]
+    for chunk in plan_chunks([r.tokens for r in rows], keys, max_tokens, max_input_tokens):
         batch = [rows[i] for i in chunk]
         texts, counts = runtime.decode(
-            [r.prompt for r in batch], batch[0].gen, [r.stop for r in batch], max_input_tokens
+            [r.prompt for r in batch],
+            batch[0].gen,
+            [r.gen.max_new_tokens for r in batch],
+            [r.stop for r in batch],
+            max_input_tokens,
         )
         for row, text, n in zip(batch, texts, counts, strict=True):
             out[row.key] = Generated(text, n)

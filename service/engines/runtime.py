@@ -9,6 +9,7 @@ is `generation.py`'s; neither knows which runtime decodes.
 from __future__ import annotations
 
 import logging
+import math
 import os
 import threading
 import warnings
@@ -19,7 +20,14 @@ from pathlib import Path
 from typing import Any, cast
 
 import torch
-from transformers import AutoModelForSeq2SeqLM, AutoTokenizer, StoppingCriteria, StoppingCriteriaList
+from transformers import (
+    AutoModelForSeq2SeqLM,
+    AutoTokenizer,
+    LogitsProcessor,
+    LogitsProcessorList,
+    StoppingCriteria,
+    StoppingCriteriaList,
+)
 from transformers.modeling_outputs import BaseModelOutput
 
 from service.settings import GenerationSettings, Settings
@@ -92,11 +100,16 @@ class Runtime(ABC):
         self,
         prompts: list[str],
         gen: GenerationSettings,
+        limits: Sequence[int],
         stop: Sequence[threading.Event | None],
         max_input_tokens: int,
     ) -> tuple[list[str], list[int]]:
         """One batched, deterministic decoding call: each prompt's text and its count of new tokens
-        (padding excluded, the end token included). A row whose `stop` is set may end early."""
+        (padding excluded, the end token included).
+
+        Row i ends at its own `limits[i]` new tokens, with the output it would have alone under
+        `gen` with that `max_new_tokens` (gen's own is not used). A row whose `stop` is set may
+        end early."""
 
     # --- token arithmetic ---------------------------------------------------------------------
     def count(self, texts: Sequence[str]) -> list[int]:
@@ -119,16 +132,46 @@ class Runtime(ABC):
         return len(self.tokenizer(prompt)["input_ids"])
 
 
-class Abandoned(StoppingCriteria):
-    """Stops the rows of requests nobody waits for; generation ends once every row has stopped."""
+def per_sequence(flags: torch.Tensor, sequences: int) -> torch.Tensor:
+    """Per-row flags spread over a decoding step's sequences: beam search passes each row's beams
+    (or candidates) together, row-major."""
+    return flags.repeat_interleave(sequences // len(flags))
 
-    def __init__(self, stop: Sequence[threading.Event | None]) -> None:
+
+class RowEnds(StoppingCriteria):
+    """Ends each row at its own limit of new tokens, and the rows of requests nobody waits for;
+    generation ends once every row has ended.
+
+    A row that reaches its limit ends exactly as `max_new_tokens` would end it alone: greedy rows
+    are padded from then on, and beam search finalises the row's beams at that length.
+    """
+
+    def __init__(self, limits: Sequence[int], stop: Sequence[threading.Event | None]) -> None:
+        self.limits = torch.tensor(list(limits))
         self.stop = stop
 
     def __call__(self, input_ids: torch.LongTensor, scores: Any, **kwargs: Any) -> torch.BoolTensor:
-        flags = torch.tensor([e is not None and e.is_set() for e in self.stop], device=input_ids.device)
-        # Beam search passes batch × beams rows, batch-major.
-        return cast(torch.BoolTensor, flags.repeat_interleave(input_ids.shape[0] // len(self.stop)))
+        # An encoder-decoder's decoder input starts with one start token, which is not new.
+        done = self.limits <= input_ids.shape[1] - 1
+        done |= torch.tensor([e is not None and e.is_set() for e in self.stop])
+        return cast(torch.BoolTensor, per_sequence(done, input_ids.shape[0]).to(input_ids.device))
+
+
+class RowForcedEnd(LogitsProcessor):
+    """The checkpoint's forced end token (`forced_eos_token_id`, e.g. BART's) as the last of each
+    row's own limit: transformers forces it only at the batch's `max_length`."""
+
+    def __init__(self, limits: Sequence[int], eos: int) -> None:
+        self.limits = torch.tensor(list(limits))
+        self.eos = eos
+
+    def __call__(self, input_ids: torch.LongTensor, scores: torch.FloatTensor) -> torch.FloatTensor:
+        last = per_sequence(self.limits - 1 == input_ids.shape[1] - 1, scores.shape[0]).to(scores.device)
+        if not bool(last.any()):
+            return scores
+        forced = torch.full_like(scores[0], -math.inf)
+        forced[self.eos] = 0
+        return cast(torch.FloatTensor, torch.where(last[:, None], forced, scores))
 
 
 @dataclass
@@ -188,6 +231,7 @@ class ModelRuntime(Runtime):
         self,
         prompts: list[str],
         gen: GenerationSettings,
+        limits: Sequence[int],
         stop: Sequence[threading.Event | None],
         max_input_tokens: int,
     ) -> tuple[list[str], list[int]]:
@@ -196,6 +240,10 @@ class ModelRuntime(Runtime):
         enc = tokenizer(
             prompts, return_tensors="pt", padding=True, truncation=True, max_length=max_input_tokens
         ).to(self.device)
+        processors = LogitsProcessorList()
+        eos = getattr(self.model.generation_config, "forced_eos_token_id", None)
+        if isinstance(eos, int) and min(limits) < max(limits):
+            processors.append(RowForcedEnd(limits, eos))
         with torch.inference_mode():
             encoded = self.encode(enc["input_ids"], enc["attention_mask"])
             out = self.model.generate(
@@ -204,14 +252,22 @@ class ModelRuntime(Runtime):
                 do_sample=False,
                 num_beams=gen.num_beams,
                 min_new_tokens=gen.min_new_tokens,
-                max_new_tokens=gen.max_new_tokens,
+                max_new_tokens=max(limits),
                 no_repeat_ngram_size=gen.no_repeat_ngram_size,
                 length_penalty=gen.length_penalty,
                 early_stopping=gen.num_beams > 1,
-                stopping_criteria=StoppingCriteriaList([Abandoned(stop)]),
+                logits_processor=processors,
+                stopping_criteria=StoppingCriteriaList([RowEnds(limits, stop)]),
             )
-        # The first position is the decoder start token, not generated text; padding isn't either.
-        new = out[:, 1:]
+        # The first position is the decoder start token, not generated text. A row's own tokens end
+        # at its limit or its first end token: what follows is filler (padding, or in beam search
+        # the end token again when the pad id is 0, as T5's is).
+        eos = self.model.generation_config.eos_token_id
+        ends = set(eos if isinstance(eos, list) else [eos] if eos is not None else [])
         pad = tokenizer.pad_token_id
-        counts = (new != pad).sum(dim=1) if pad is not None else torch.full((len(new),), new.shape[1])
-        return tokenizer.batch_decode(out, skip_special_tokens=True), [int(n) for n in counts]
+        rows: list[list[int]] = []
+        for ids, limit in zip(out[:, 1:].tolist(), limits, strict=True):
+            ids = ids[:limit]
+            end = next((i for i, t in enumerate(ids) if t in ends), None)
+            rows.append(ids[: end + 1] if end is not None else [t for t in ids if t != pad])
+        return tokenizer.batch_decode(rows, skip_special_tokens=True), [len(x) for x in rows]

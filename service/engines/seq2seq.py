@@ -194,7 +194,8 @@ class Seq2SeqEngine(Engine):
             except Cancelled:  # nobody waits for it: it gets no rows
                 prepared.append(None)
         t1 = time.perf_counter()
-        # Both tasks of every request in one call: rows with the same settings share batches.
+        # Both tasks of every request in one call: rows with the same settings share batches,
+        # whatever their word budgets (each row stops at its own token limit).
         outputs = generate(
             runtime,
             self.rows(clusters, prepared, stops),

@@ -100,7 +100,7 @@ def test_token_budget_splits_a_batch_by_length_without_changing_outputs(
     # Similar lengths share a chunk, longest last, and no chunk pads past the budget.
     assert [[lengths[i] for i in c] for c in chunks] == [[90, 95, 100], [300], [480], [500]]
     assert all(len(c) * (max(lengths[i] for i in c) + 1) <= 600 for c in chunks)
-    # Rows with different output limits never share a generate() call.
+    # Rows with different decoding settings (the keys) never share a generate() call.
     assert plan_chunks([90, 95], [10, 20], 600, narrow.max_input_tokens) == [[0], [1]]
     for a, b in zip(wide.summarize(clusters), narrow.summarize(clusters), strict=True):
         assert same_output(a, b)

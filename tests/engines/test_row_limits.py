@@ -1,0 +1,101 @@
+"""Rows with different output limits in one decoding call: each ends at its own limit, with the
+output it would have alone, on both backends (tiny random-weight checkpoints, whose outputs run to
+their limits, so the limits are what decides the lengths)."""
+
+from __future__ import annotations
+
+import importlib.util
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from service.engines.generation import Row, batch_key, generate, plan_chunks
+from service.engines.runtime import ModelRuntime, Runtime
+from service.settings import GenerationSettings, Settings
+from tests.support.models import build_flan_like_t5
+
+pytestmark = pytest.mark.slow
+
+PROMPTS = [
+    "summarize: The ferry workers stopped work on Monday over pay and the port stayed closed.",
+    "summarize: Officials said both sides would exchange prisoners in Istanbul next week.",
+    "summarize: Rain",
+    "summarize: The council voted to keep the library open on weekends after a long debate.",
+]
+LIMITS = [5, 17, 11, 3]
+GEN = GenerationSettings(
+    num_beams=1, min_new_tokens=1, max_new_tokens=0, no_repeat_ngram_size=0, length_penalty=1.0
+)
+
+
+def test_rows_that_differ_only_in_their_limit_share_a_chunk() -> None:
+    gens = [replace(GEN, max_new_tokens=n) for n in LIMITS]
+    assert plan_chunks([10] * 4, [batch_key(g) for g in gens], 10_000, 512) == [[0, 1, 2, 3]]
+    # A limit within a token of the minimum length keeps the row apart: the two shape its end together.
+    tight = replace(GEN, min_new_tokens=8, max_new_tokens=9)
+    assert batch_key(tight) != batch_key(replace(GEN, min_new_tokens=8, max_new_tokens=30))
+    # Other decoding settings still split.
+    assert batch_key(replace(GEN, num_beams=3, max_new_tokens=9)) != batch_key(replace(GEN, max_new_tokens=9))
+
+
+def runtimes(tiny_models: dict[str, Path], tmp: Path) -> dict[str, Runtime]:
+    found: dict[str, Runtime] = {}
+    models = {"t5": build_flan_like_t5(tiny_models["t5"], tmp / "flan-like"), "bart": tiny_models["bart"]}
+    for family, path in models.items():
+        found[f"transformers-{family}"] = ModelRuntime.load(Settings(model=str(path)))
+        if importlib.util.find_spec("ctranslate2") is not None:
+            from service.engines.ct2 import CT2Runtime
+
+            settings = Settings(
+                model=str(path), backend="ctranslate2", compute_type="float32", ct2_cache_dir=tmp / "ct2"
+            )
+            found[f"ctranslate2-{family}"] = CT2Runtime.load(settings)
+    return found
+
+
+@pytest.fixture(scope="module")
+def loaded(tiny_models: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> dict[str, Runtime]:
+    return runtimes(tiny_models, tmp_path_factory.mktemp("row-limits"))
+
+
+@pytest.mark.parametrize("beams", [1, 3])
+@pytest.mark.parametrize(
+    "name", ["transformers-t5", "transformers-bart", "ctranslate2-t5", "ctranslate2-bart"]
+)
+def test_each_row_ends_at_its_own_limit_with_its_output_alone(
+    loaded: dict[str, Runtime], name: str, beams: int
+) -> None:
+    if name not in loaded:
+        pytest.skip("ctranslate2 is not installed (pip install 'newsdigest[ctranslate2]')")
+    runtime = loaded[name]
+    gen = replace(GEN, num_beams=beams)
+    stop = [None] * len(PROMPTS)
+    together = runtime.decode(PROMPTS, gen, LIMITS, stop, 512)
+    alone = [runtime.decode([p], gen, [n], [None], 512) for p, n in zip(PROMPTS, LIMITS, strict=True)]
+    assert together == ([t for (t,), _ in alone], [n for _, (n,) in alone])
+    # The random weights rarely choose to end: rows ran to their own limits, not the longest's.
+    assert all(n <= limit for n, limit in zip(together[1], LIMITS, strict=True))
+    assert together[1] == LIMITS
+
+
+def test_generate_puts_rows_of_different_limits_into_one_call(loaded: dict[str, Runtime]) -> None:
+    runtime = loaded["transformers-t5"]
+    calls: list[list[int]] = []
+    decode = runtime.decode
+
+    def counting(prompts: list[str], gen: GenerationSettings, limits: list[int], *rest: object) -> object:
+        calls.append(list(limits))
+        return decode(prompts, gen, limits, *rest)  # type: ignore[arg-type]
+
+    rows = [
+        Row((i, "summary"), p, runtime.prompt_tokens(p), replace(GEN, max_new_tokens=n), None)
+        for i, (p, n) in enumerate(zip(PROMPTS, LIMITS, strict=True))
+    ]
+    object.__setattr__(runtime, "decode", counting)
+    try:
+        out = generate(runtime, rows, 10_000, 512)
+    finally:
+        object.__delattr__(runtime, "decode")
+    assert len(calls) == 1 and sorted(calls[0]) == sorted(LIMITS)
+    assert [out[(i, "summary")].new_tokens for i in range(len(PROMPTS))] == LIMITS
