@@ -102,3 +102,15 @@ def _all(cls: type[ServiceError]) -> list[type[ServiceError]]:
     for sub in cls.__subclasses__():
         found.extend(_all(sub))
     return found
+
+
+# The longest load-failure reason the health routes and the CLI repeat.
+FAILURE_CHARS = 300
+
+
+def load_failure(exc: BaseException) -> str:
+    """Why the engine failed to load, in one line: the operator sees the cause (a setting, a
+    missing extra, a checkpoint not found) without reading the log, where the traceback stays."""
+    lines = str(exc).strip().splitlines()
+    reason = f"{type(exc).__name__}: {lines[0]}" if lines else type(exc).__name__
+    return reason if len(reason) <= FAILURE_CHARS else reason[: FAILURE_CHARS - 1] + "…"

@@ -20,6 +20,7 @@ from service.api.routes import router
 from service.api.state import ServiceState
 from service.engines import build_engine
 from service.engines.base import Engine
+from service.errors import load_failure
 from service.runner import EngineRunner
 from service.settings import Settings
 
@@ -32,8 +33,9 @@ async def _load(state: ServiceState) -> None:
     try:
         await asyncio.to_thread(engine.load)
         await asyncio.to_thread(engine.warmup)
-    except Exception:
+    except Exception as exc:
         state.status = "failed"
+        state.failure = load_failure(exc)
         log.exception("engine %s failed to load; the service stays unready", engine.name)
         return
     s = state.settings

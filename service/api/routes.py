@@ -92,13 +92,15 @@ async def _watch_disconnect(request: Request, gone: asyncio.Event) -> None:
 async def healthz(state: State) -> JSONResponse:
     """Alive. 503 only when the engine failed to load, so an orchestrator restarts the process."""
     if state.status == "failed":
-        return error_response(503, EngineFailed.code, "the engine failed to load")
+        return error_response(503, EngineFailed.code, f"the engine failed to load: {state.failure}")
     return JSONResponse({"status": "ok"})
 
 
 @router.get("/readyz", responses={503: {"model": ErrorResponse}})
 async def readyz(state: State) -> JSONResponse:
-    """200 once the engine is loaded and warmed; 503 before."""
+    """200 once the engine is loaded and warmed; 503 before, and with the reason if it failed."""
+    if state.status == "failed":
+        return error_response(503, EngineFailed.code, f"the engine failed to load: {state.failure}")
     if state.status != "ready":
         return error_response(503, NotReady.code, f"engine {state.status}", headers={"Retry-After": "1"})
     return JSONResponse({"status": "ready", "engine": state.engine.name, "model": state.engine.model_id})

@@ -20,6 +20,8 @@ class ServiceState:
     engine: Engine
     metrics: Metrics
     status: Literal["loading", "ready", "failed"] = "loading"
+    # Why the engine failed to load (the exception's first line), for /readyz and /healthz.
+    failure: str | None = None
     runner: EngineRunner | None = None
     loader: asyncio.Task[None] | None = field(default=None, repr=False)
 

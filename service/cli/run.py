@@ -26,7 +26,14 @@ from service.cli.inputs import Inputs
 from service.domain import Cluster, Result
 from service.engines import build_engine
 from service.engines.base import Engine
-from service.errors import DeadlineExceeded, EngineFailed, InvalidInput, PayloadTooLarge, ServiceError
+from service.errors import (
+    DeadlineExceeded,
+    EngineFailed,
+    InvalidInput,
+    PayloadTooLarge,
+    ServiceError,
+    load_failure,
+)
 from service.runner import EngineRunner
 from service.settings import Settings
 
@@ -78,7 +85,7 @@ def _load(settings: Settings) -> Engine:
         engine.load()
     except Exception as exc:
         log.debug("the engine failed to load", exc_info=True)
-        raise EngineFailed(f"the engine failed to load: {type(exc).__name__}: {exc}") from None
+        raise EngineFailed(f"the engine failed to load: {load_failure(exc)}") from None
     return engine
 
 

@@ -198,7 +198,12 @@ def test_failed_load_makes_health_fail() -> None:
                 break
             threading.Event().wait(0.02)
         assert c.get("/healthz").json()["error"]["code"] == "engine_failed"
-        assert c.get("/readyz").status_code == 503
+        ready = c.get("/readyz")
+        # The reason, in one line, so an operator needn't read the log; no traceback.
+        assert ready.status_code == 503 and ready.json()["error"]["code"] == "engine_failed"
+        message = ready.json()["error"]["message"]
+        assert message == "the engine failed to load: OSError: checkpoint not found"
+        assert c.get("/healthz").json()["error"]["message"] == message
 
 
 def test_metrics_are_prometheus_text(client: TestClient, ferry: list[dict[str, Any]]) -> None:

@@ -115,8 +115,9 @@ def test_unsupported_compute_type_fails_at_startup_listing_the_supported(
     with pytest.raises(ValueError, match=f"COMPUTE_TYPE={unsupported[0]} is not supported") as info:
         Seq2SeqEngine(settings).load()
     assert all(c in str(info.value) for c in supported)
-    # Over HTTP: the service stays unready.
-    with pytest.raises(AssertionError, match="failed to load"), serve(settings):
+    # Over HTTP: the service stays unready, and /readyz says why.
+    why = f"failed to load: ValueError: .*={unsupported[0]} is not"
+    with pytest.raises(AssertionError, match=why), serve(settings):
         pass
 
 

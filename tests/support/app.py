@@ -20,7 +20,7 @@ def wait_ready(client: TestClient, timeout: float = 60.0) -> None:
         if client.get("/readyz").status_code == 200:
             return
         if client.get("/healthz").status_code == 503:
-            raise AssertionError("the engine failed to load (see the log above)")
+            raise AssertionError(client.get("/readyz").json()["error"]["message"])
         time.sleep(0.02)
     raise AssertionError(f"service not ready after {timeout}s: {client.get('/readyz').text}")
 
