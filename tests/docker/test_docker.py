@@ -30,6 +30,8 @@ pytestmark = pytest.mark.docker
 ROOT = Path(__file__).resolve().parents[2]
 BASE_IMAGE = "newsdigest-base:bookworm"
 IMAGE = "newsdigest:test"
+# Built in, as users add them (--build-arg EXTRAS=...): the CTranslate2 backend is tested in the image.
+EXTRAS = ("ctranslate2",)
 # The classic builder: BuildKit needs the buildx plugin, which Debian's docker.io lacks.
 ENV = {**os.environ, "DOCKER_BUILDKIT": "0"}
 
@@ -75,7 +77,8 @@ def _build_context(tmp: Path, model: Path) -> Path:
     for name in ("service", "prompts"):
         shutil.copytree(ROOT / name, ctx / name, ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copytree(model, ctx / "model")
-    requirements = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    requirements = project["dependencies"] + [r for e in EXTRAS for r in project["optional-dependencies"][e]]
     _run(
         sys.executable,
         "-m",
@@ -106,6 +109,8 @@ def image(tiny_models: dict[str, Path], tmp_path_factory: pytest.TempPathFactory
             f"BASE_IMAGE={BASE_IMAGE}",
             "--build-arg",
             "PIP_INSTALL_ARGS=--no-index",
+            "--build-arg",
+            f"EXTRAS={','.join(EXTRAS)}",
             str(ctx),
             timeout=1800,
         )
@@ -206,3 +211,23 @@ def test_runtime_settings_pick_the_engine_and_a_mounted_model(
     finally:
         for name in names:
             _run(docker, "rm", "-f", name, check=False)
+
+
+def test_the_ctranslate2_extra_converts_and_serves_the_baked_model(
+    image: str, ferry: list[dict[str, Any]]
+) -> None:
+    docker = image
+    name, url = _serve(
+        docker, "-e", "SUMMARIZER_BACKEND=ctranslate2", "-e", "SUMMARIZER_COMPUTE_TYPE=float32"
+    )
+    try:
+        r = httpx.post(
+            f"{url}/v1/summarize", json={"articles": ferry[:2], "options": {"max_words": 30}}, timeout=120
+        )
+        assert r.status_code == 200, r.text
+        assert r.json()["engine"] == "seq2seq" and r.json()["generated_tokens"] > 0
+        # Converted on first load, by the image's user, into the image's writable cache.
+        listing = _run(docker, "exec", name, "sh", "-c", "ls /tmp/ct2/*/model.bin").stdout
+        assert listing.strip().endswith("model.bin")
+    finally:
+        _run(docker, "rm", "-f", name, check=False)
