@@ -11,6 +11,7 @@ the same fixed output lengths as the service under test. Not part of the service
 from __future__ import annotations
 
 import argparse
+import math
 from typing import Any
 
 import torch
@@ -24,8 +25,17 @@ class Article(BaseModel):
     text: str
 
 
+class Options(BaseModel):
+    max_words: int | None = None
+
+
 class Body(BaseModel):
     articles: list[Article]
+    options: Options = Options()
+
+
+# The summary's new tokens per word of its budget, as the service under test sizes them.
+TOKENS_PER_WORD = 1.6
 
 
 def build_app(args: argparse.Namespace) -> FastAPI:
@@ -33,7 +43,7 @@ def build_app(args: argparse.Namespace) -> FastAPI:
     model: Any = AutoModelForSeq2SeqLM.from_pretrained(args.model).eval()
     app = FastAPI()
 
-    def generate(prompt: str, min_new: int, max_new: int) -> str:
+    def generate(prompt: str, min_new: int, max_new: int) -> tuple[str, int]:
         enc = tokenizer(prompt, return_tensors="pt", truncation=True, max_length=args.max_input_tokens)
         with torch.inference_mode():
             out = model.generate(
@@ -44,7 +54,8 @@ def build_app(args: argparse.Namespace) -> FastAPI:
                 max_new_tokens=max_new,
             )
         text: str = tokenizer.decode(out[0], skip_special_tokens=True)
-        return text
+        # New tokens: the decoder's start token is not one, padding never occurs in a batch of one.
+        return text, int(out.shape[1]) - 1
 
     @app.get("/readyz")
     def readyz() -> dict[str, str]:
@@ -53,17 +64,24 @@ def build_app(args: argparse.Namespace) -> FastAPI:
     @app.post("/v1/summarize")
     def summarize(body: Body) -> dict[str, object]:
         joined = "\n\n".join(a.text for a in body.articles)
-        summary = generate(
+        summary_max = args.summary_max_new_tokens
+        if body.options.max_words is not None:
+            summary_max = max(1, min(summary_max, math.ceil(body.options.max_words * TOKENS_PER_WORD)))
+        summary, n_summary = generate(
             f"Summarize the following news articles about the same event.\n{joined}\nSummary:",
-            args.summary_min_new_tokens,
-            args.summary_max_new_tokens,
+            min(args.summary_min_new_tokens, summary_max),
+            summary_max,
         )
-        facts = generate(
+        facts, n_facts = generate(
             f"List the most important facts in the following news articles.\n{joined}\nFacts:",
             args.facts_min_new_tokens,
             args.facts_max_new_tokens,
         )
-        return {"summary": summary, "key_facts": [{"text": line} for line in facts.splitlines()]}
+        return {
+            "summary": summary,
+            "key_facts": [{"text": line} for line in facts.splitlines()],
+            "generated_tokens": n_summary + n_facts,
+        }
 
     return app
 
