@@ -120,6 +120,12 @@ class EngineSystem:
             desc["generation"] = {t: asdict(s.generation(t)) for t in ("summary", "facts")}
             desc["max_input_tokens"] = s.max_input_tokens
             desc["prompt_family"] = s.prompt_family
+            desc["backend"] = s.backend
+            desc["precision"] = (
+                {"compute_type": s.compute_type}
+                if s.backend == "ctranslate2"
+                else {"dtype": s.dtype, "quantize": s.quantize}
+            )
         return desc
 
     async def outputs(

@@ -1,5 +1,6 @@
 """`python -m eval run` end to end: outputs, resume, a running service, and DUC 2004 anchors."""
 
+import importlib.util
 import json
 import threading
 from collections.abc import Iterator
@@ -263,17 +264,24 @@ def test_duc2004_published_systems_equal_the_perl(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("backend", ["transformers", "ctranslate2"])
 def test_seq2seq_checkpoint_in_process(
-    dataset: Path, tmp_path: Path, tiny_models: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+    dataset: Path, tmp_path: Path, tiny_models: dict[str, Path], monkeypatch: pytest.MonkeyPatch, backend: str
 ) -> None:
-    """--model runs the seq2seq engine in-process; its generation settings come from SUMMARIZER_*."""
+    """--model runs the seq2seq engine in-process; its backend and generation settings come from
+    SUMMARIZER_*, and the run records them."""
+    if backend == "ctranslate2" and importlib.util.find_spec("ctranslate2") is None:
+        pytest.skip("ctranslate2 is not installed (pip install 'newsdigest[ctranslate2]')")
     monkeypatch.setenv("SUMMARIZER_SUMMARY_MAX_NEW_TOKENS", "12")
     monkeypatch.setenv("SUMMARIZER_FACTS_MAX_NEW_TOKENS", "12")
+    monkeypatch.setenv("SUMMARIZER_BACKEND", backend)
+    monkeypatch.setenv("SUMMARIZER_CT2_CACHE_DIR", str(tmp_path / "ct2"))
     out = tmp_path / "run"
     assert run_eval(dataset, out, "--model", str(tiny_models["bart"]), "--baselines", "lead") == 0
     results = json.loads((out / "results.json").read_text())
     sut = results["settings"]["system_under_test"]
     assert sut["engine"] == "seq2seq" and sut["model"] == str(tiny_models["bart"])
+    assert sut["backend"] == backend
     assert sut["generation"]["summary"]["max_new_tokens"] == 12
     assert results["system_under_test"] == "engine:seq2seq"
     assert {r["system"] for r in rows(out)} == {"engine:seq2seq", "lead"}
