@@ -13,9 +13,10 @@ Differences from the transformers backend, by construction of CTranslate2:
   its own); in beam search they decode in one call per limit.
 - The n-gram ban does not count the decoder start token (transformers does): outputs differ only
   when a model generates its start token (T5's pad) as text, which trained checkpoints don't.
-- Beam search: equal tokens on the tiny test T5 and BART, but not on a FLAN-shaped tiny T5 (gated
-  GELU, untied output layer) whose greedy tokens are equal: not yet explained, so beam outputs
-  are not promised equal to transformers'.
+- Beam search: equal tokens on the tiny test T5, BART and FLAN-shaped T5 without the n-gram ban;
+  with the ban, the FLAN-shaped T5's searches part ways (CTranslate2 applies the ban in beam
+  search its own way; OpenNMT/CTranslate2#1493), so beam outputs with the ban (the service's
+  default) are not promised equal to transformers'.
 - Of a checkpoint's own generation config only forced BOS/EOS tokens are applied; the service's
   decoding settings (beams, lengths, n-gram ban, length penalty) are, as with transformers.
 """
