@@ -15,6 +15,7 @@ import argparse
 import logging
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from eval.data import load_examples
 from tests.support.tokenizers import train_t5_tokenizer
@@ -44,14 +45,19 @@ def _training_text(files: Iterable[Path]) -> list[str]:
     return [line for line in lines if line.strip()]
 
 
-def build(out: Path, text_files: list[Path], vocab_size: int = VOCAB) -> Path:
+def build(out: Path, text_files: list[Path], vocab_size: int = VOCAB, tokenizer: Path | None = None) -> Path:
+    """The checkpoint in `out`, its vocabulary trained on `text_files`, or taken from `tokenizer`
+    (a saved one: where the training text is absent, e.g. on a borrowed GPU machine)."""
     import torch
-    from transformers import T5Config, T5ForConditionalGeneration
+    from transformers import AutoTokenizer, T5Config, T5ForConditionalGeneration
 
     # BPE reaches a 32k vocabulary on a few MB of news; unigram stops near 10k. The model keeps
     # the full 32k embedding table whatever the tokenizer uses.
-    tokenizer = train_t5_tokenizer(_training_text(text_files), vocab_size, "bpe", EXTRA_IDS)
-    log.info("vocabulary: %d pieces", len(tokenizer))
+    if tokenizer is not None:
+        vocab: Any = AutoTokenizer.from_pretrained(tokenizer)
+    else:
+        vocab = train_t5_tokenizer(_training_text(text_files), vocab_size, "bpe", EXTRA_IDS)
+    log.info("vocabulary: %d pieces", len(vocab))
     config = T5Config(
         vocab_size=32_128,
         d_model=768,
@@ -73,7 +79,7 @@ def build(out: Path, text_files: list[Path], vocab_size: int = VOCAB) -> Path:
     model.encoder.embed_tokens.weight = model.shared.weight
     model.decoder.embed_tokens.weight = model.shared.weight
     model.save_pretrained(out)
-    tokenizer.save_pretrained(out)
+    vocab.save_pretrained(out)
     n = sum(p.numel() for p in model.parameters())
     log.info("saved %s: %.0fM parameters", out, n / 1e6)
     return out
