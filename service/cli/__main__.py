@@ -1,6 +1,8 @@
-"""`newsdigest`: summarize files in a shell, start the service, or run the evaluation harness.
+"""`newsdigest`: summarize files in a shell, start the service, run a batch job on Ray, or run the
+evaluation harness.
 
-`newsdigest serve` is `python -m service`. `newsdigest eval` is `python -m eval`, started as its
+`newsdigest serve` is `python -m service`. `newsdigest batch` is `service.cli.batch` (Ray, the
+`ray` extra, is imported only when a job runs). `newsdigest eval` is `python -m eval`, started as its
 own program (this process becomes it): the service never imports the harness that measures it.
 """
 
@@ -19,6 +21,7 @@ from pydantic import ValidationError
 
 from service.api.schemas import SummarizeResponse
 from service.cli import exits
+from service.cli.batch import main as batch_main
 from service.cli.exits import CliError
 from service.cli.inputs import gather
 from service.cli.run import local, remote
@@ -37,6 +40,7 @@ commands:
   summarize   summarize article files (text or HTML), stdin or a JSON request,
               in this process or on a running service
   serve       start the HTTP service (python -m service, newsdigest-serve)
+  batch       summarize every cluster of a JSONL file on Ray (a local one or a cluster)
   eval        score a system against reference summaries (python -m eval, newsdigest-eval)
 
 Run '{PROG} <command> --help' for a command's options."""
@@ -207,6 +211,10 @@ def serve(argv: Sequence[str]) -> int:
     return serve_main(list(argv), prog=f"{PROG} serve")
 
 
+def batch(argv: Sequence[str]) -> int:
+    return batch_main(argv, prog=f"{PROG} batch")
+
+
 def evaluate(argv: Sequence[str]) -> int:
     """Become `python -m eval` (same interpreter, same arguments): its output, signals and status."""
     sys.stdout.flush()
@@ -218,7 +226,7 @@ def evaluate(argv: Sequence[str]) -> int:
     return exits.INTERNAL
 
 
-COMMANDS = {"summarize": summarize, "serve": serve, "eval": evaluate}
+COMMANDS = {"summarize": summarize, "serve": serve, "batch": batch, "eval": evaluate}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -21,6 +21,7 @@ LAYERS: dict[str, int] = {
     # command line's `eval` runs the harness as its own process, never by an import (below).
     "service.__main__": 6,
     "service.cli": 6,
+    "service.distributed": 6,
     "service.api": 5,
     "service.runner": 4,
     "service.engines": 3,
