@@ -60,7 +60,8 @@ class EmbeddedEngine(Engine):
         return results
 
     def _one(self, cluster: Cluster, stop: threading.Event | None) -> Result:
-        """One cluster; its stages check `stop` (per sentence, per selection step) and between them."""
+        """One cluster; its stages check `stop` (per sentence, selection step or pair of sentences
+        compared) and between them."""
         t0 = time.perf_counter()
         r = read(cluster, stop)
         sentences, salience, known, published = r.sentences, r.salience, r.known, r.published
@@ -104,6 +105,7 @@ class EmbeddedEngine(Engine):
             found,
             same_fact=self.same_fact,
             known=known,
+            stop=stop,
         )
         t3 = time.perf_counter()
         usage = tuple(

@@ -56,5 +56,5 @@ def read(cluster: Cluster, stop: threading.Event | None = None) -> Reading:
         known, salience = known_sentences(sentences, old), discount(salience, old)
     published = [a.published for a in (*cluster.articles, *cluster.background)]
     check(stop)
-    found = disputes(every, salience, published, n if cluster.background else None)
+    found = disputes(every, salience, published, n if cluster.background else None, stop)
     return Reading(every, n, salience, rel, known - found.news, published, found)

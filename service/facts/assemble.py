@@ -8,6 +8,7 @@ text) the extractive selector's sentences; either way no fact states one side of
 
 from __future__ import annotations
 
+import threading
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -62,15 +63,16 @@ def disputes(
     salience: Salience,
     published: Sequence[datetime | None],
     new_articles: int | None = None,
+    stop: threading.Event | None = None,
 ) -> Disputes:
     """Conflicts and updates among `sentences`' articles.
 
     With `new_articles`, the articles from that index on are the reader's background: a dispute
     is kept only when a new article takes part in it (a toll the background gave and a new
     article raises is an update with both dates), and background sources are marked as such,
-    indexed in the background.
+    indexed in the background. `stop`, once set, ends the work (`Cancelled`).
     """
-    conflicts, updates = find_conflicts(sentences, salience, MAX_DISPUTES, published)
+    conflicts, updates = find_conflicts(sentences, salience, MAX_DISPUTES, published, stop)
     if new_articles is None:
         return Disputes(conflicts=conflicts, updates=updates)
 
@@ -113,14 +115,16 @@ def key_facts(
     generated: str | None = None,
     same_fact: float = THRESHOLD,
     known: frozenset[tuple[int, int]] = frozenset(),
+    stop: threading.Event | None = None,
 ) -> Facts:
     """Key facts, conflicts and updates of one cluster (at most `limit` of each); `generated` is a
     model's fact text, if it wrote one. Both ways, a fact's support counts the articles stating
     the same fact (`same_fact`), no fact states one side of a dispute alone, and none rests on a
-    sentence the reader already knows from the background (`known`)."""
+    sentence the reader already knows from the background (`known`). `stop`, once set, ends the
+    extractive selection (`Cancelled`)."""
     conflicts, updates = found.conflicts[:limit], found.updates[:limit]
     if generated is None:
-        facts = select_facts(sentences, salience, limit, found.one_sided | known, same_fact)
+        facts = select_facts(sentences, salience, limit, found.one_sided | known, same_fact, stop)
         return Facts(key_facts=facts, conflicts=conflicts, updates=updates)
     facts, dropped = ground_items(
         split_items(generated), sentences, texts, limit, found.one_sided | known, same_fact

@@ -21,6 +21,7 @@ not a disagreement. A later *lower* value, or undated articles, remain a conflic
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -28,6 +29,7 @@ from datetime import datetime
 import numpy as np
 
 from service.domain import Claim, Conflict, Update
+from service.errors import check
 from service.facts.features import MONTHS, proper_names, source_ref
 from service.facts.figures import Figure, figures
 from service.facts.same_fact import coverage
@@ -142,10 +144,19 @@ def find_conflicts(
     salience: Salience,
     limit: int,
     published: Sequence[datetime | None] = (),
+    stop: threading.Event | None = None,
 ) -> tuple[list[Conflict], list[Update]]:
-    """Quantities whose value differs between articles: conflicts, and (dated) updates."""
+    """Quantities whose value differs between articles: conflicts, and (dated) updates.
+
+    `stop`, once set, ends the work (`Cancelled`), checked per sentence and per pair: a huge
+    input's figures take seconds to read.
+    """
     flat = [s for article in sentences for s in article if s.complete]
-    read = [f for f in (_read(s) for s in flat) if f is not None]
+    read = []
+    for s in flat:
+        check(stop)
+        if (found := _read(s)) is not None:
+            read.append(found)
     if len(read) > MAX_POOL:  # huge inputs: the sentences that weigh most
         kept = {id(s) for s in top_sentences([f.sentence for f in read], salience.gain)}
         read = [f for f in read if id(f.sentence) in kept]
@@ -159,6 +170,7 @@ def find_conflicts(
     conflicting, updating = _Groups(), _Groups()
     disputed: set[tuple[str, float, float]] = set()  # (kind, value, value) seen in conflict
     for i, j in np.argwhere(close).tolist():
+        check(stop)
         a, b = read[i], read[j]
         if a.names - b.names and b.names - a.names:
             continue

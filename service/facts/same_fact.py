@@ -17,17 +17,19 @@ Two rules come before the model, because a figure is what a reader checks first:
 from __future__ import annotations
 
 import math
-from collections import Counter
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
 
+from service.errors import check
 from service.facts.features import proper_names
 from service.facts.figures import Figure, figures
 from service.nlp.sentences import Sentence
-from service.nlp.words import STOPWORDS, stem, words
+from service.nlp.similarity import term_ids
+from service.nlp.words import STOPWORDS, stemmed
 
 # Feature order of WEIGHTS; `features()` returns them in this order.
 FEATURES = (
@@ -58,11 +60,11 @@ class Wording:
 
     @cached_property
     def tokens(self) -> tuple[str, ...]:
-        return tuple(w.lower() for w in words(self.text))
+        return stemmed(self.text)[0]
 
     @cached_property
     def stems(self) -> tuple[str, ...]:
-        return tuple(stem(w) for w in self.tokens)
+        return stemmed(self.text)[1]
 
     @cached_property
     def content(self) -> frozenset[str]:
@@ -123,18 +125,45 @@ def score(a: Wording, b: Wording) -> float:
     return 1.0 / (1.0 + math.exp(-z))
 
 
+# Members of more sets than this (stopwords, the story's names) are counted by a dense product over
+# their few columns; the others, pair by pair (see `shared_counts`).
+DENSE_FROM = 32
+
+
+def shared_counts(sets: Sequence[frozenset[str]]) -> np.ndarray:
+    """How many members each two sets share (float32; the diagonal is not counted: 0 there).
+
+    A dense product over the whole vocabulary costs n² times its few thousand words, most of them
+    in two or three sets only: such a word adds 1 to each pair of its sets, counted directly. The
+    counts are small integers, exact in float32 whichever way they are summed.
+    """
+    n = len(sets)
+    cols, width = term_ids(sets)
+    rows = np.repeat(np.arange(n), list(map(len, sets)))
+    df = np.bincount(cols, minlength=width)[cols]  # per entry: how many sets have its member
+    shared = np.zeros((n, n), dtype=np.float32)
+    common = df > DENSE_FROM
+    if common.any():
+        _, ids = np.unique(cols[common], return_inverse=True)
+        incidence = np.zeros((n, int(ids.max()) + 1), dtype=np.float32)
+        incidence[rows[common], ids] = 1.0
+        shared += incidence @ incidence.T
+    rare = (df > 1) & ~common
+    order = np.argsort(cols[rare], kind="stable")  # each member's sets, one run after another
+    members_rows, members_df = rows[rare][order], df[rare][order]
+    pairs = []
+    for d in np.unique(members_df).tolist():
+        group = members_rows[members_df == d].reshape(-1, d)  # a member of d sets per line
+        pairs.append((group[:, :, None] * n + group[:, None, :]).ravel())
+    if pairs:
+        shared += np.bincount(np.concatenate(pairs), minlength=n * n).reshape(n, n)
+    np.fill_diagonal(shared, 0.0)
+    return shared
+
+
 def coverage(sets: Sequence[frozenset[str]]) -> tuple[np.ndarray, np.ndarray]:
     """Pairwise (min, max) of shared members over each side's size, as `_cover` computes them."""
-    # Only members of two or more sets can be shared: the product runs over those columns alone
-    # (about half of a cluster's words), and each set's own size fills the diagonal. The counts
-    # are small integers, exact in float32, so the result is the full product's to the bit.
-    df = Counter(t for members in sets for t in members)
-    vocab: dict[str, int] = {}
-    rows = [[vocab.setdefault(t, len(vocab)) for t in members if df[t] > 1] for members in sets]
-    incidence = np.zeros((len(sets), max(1, len(vocab))), dtype=np.float32)
-    for r, cols in enumerate(rows):
-        incidence[r, cols] = 1.0
-    shared = incidence @ incidence.T
+    shared = shared_counts(sets)
     sizes = np.array([len(members) for members in sets], dtype=np.float32)
     np.fill_diagonal(shared, sizes)
     sizes = np.maximum(sizes, 1.0)
@@ -147,32 +176,26 @@ def _bound(w_min: float, w_max: float) -> float:
     return max(0.0, w_max, w_min + w_max)
 
 
-def same_fact_matrix(sentences: Sequence[Sentence], threshold: float = THRESHOLD) -> np.ndarray:
+def same_fact_matrix(
+    sentences: Sequence[Sentence], threshold: float = THRESHOLD, stop: threading.Event | None = None
+) -> np.ndarray:
     """Pairwise merge scores (1 on the diagonal), exact where they reach `threshold`.
 
-    Content-word and word coverage are read for all pairs at once (matrix products); the rest of
-    the score only for pairs whose best case, the other readings at their most favourable,
-    could reach `threshold`. Pairs that cannot read 0. This keeps a thousand-sentence pool to
-    the few pairs that matter.
+    Word coverage is read for all pairs at once. A pair goes on only if its score could reach
+    `threshold` with everything but word coverage at its most favourable (about one pair in two
+    hundred of a news cluster). For those the content-word coverage is read too, and the best
+    case with only word pairs, figures and names at their most favourable is checked, by the same
+    float32 operations that whole coverage matrices once took, so that the same pairs pass; their
+    full score is computed. Pairs that cannot reach `threshold` read 0. This keeps a
+    thousand-sentence pool to the few pairs that matter. `stop`, once set, ends the work
+    (`Cancelled`), checked per scored pair: a huge input of look-alike sentences has many.
     """
     n = len(sentences)
     out = np.eye(n, dtype=np.float32)
     if n < 2:
         return out
     wording = [Wording(s.text) for s in sentences]
-    c_min, c_max = coverage([w.content for w in wording])
-    w_min, w_max = coverage([frozenset(w.stems) for w in wording])
     wt = dict(zip(FEATURES, WEIGHTS, strict=True))
-    best = (
-        BIAS
-        + wt["content_min"] * c_min
-        + wt["content_max"] * c_max
-        + wt["words_min"] * w_min
-        + wt["words_max"] * w_max
-        + _bound(wt["pairs_min"], wt["pairs_max"])
-        + max(0.0, wt["figures_differ"])
-        + max(0.0, wt["names_differ"])
-    )
     # The logit of the threshold: pairs below it cannot merge.
     if threshold <= 0.0:
         floor = -math.inf
@@ -180,6 +203,45 @@ def same_fact_matrix(sentences: Sequence[Sentence], threshold: float = THRESHOLD
         floor = math.inf  # a sigmoid never reaches 1: nothing merges
     else:
         floor = math.log(threshold / (1.0 - threshold))
-    for i, j in np.argwhere(np.triu(best >= floor, k=1)).tolist():
+    word_sets = [frozenset(stemmed(s.text)[1]) for s in sentences]  # as `Wording.stems`
+    shared = shared_counts(word_sets)
+    sizes = np.maximum(np.array(list(map(len, word_sets)), dtype=np.float32), 1.0)
+    # min(shared / size_a, shared / size_b), as `coverage` reads it (division is monotone).
+    w_low = shared / np.maximum(sizes[:, None], sizes[None, :])
+    # The most any pair with this word coverage can score: content coverage at its best, the
+    # other word coverage anywhere from w_low to 1 (a margin covers float32 rounding).
+    ceiling = (
+        BIAS
+        + _bound(wt["content_min"], wt["content_max"])
+        + _bound(wt["pairs_min"], wt["pairs_max"])
+        + max(0.0, wt["figures_differ"])
+        + max(0.0, wt["names_differ"])
+        + wt["words_min"] * w_low
+        + np.maximum(wt["words_max"] * w_low, wt["words_max"])
+    )
+    a, b = np.nonzero(np.triu(ceiling >= floor - 1e-3, k=1))
+
+    # The pairs left, read as `coverage` read every pair (float32, operation for operation): only
+    # the content words of their sentences are read.
+    involved = np.unique(np.concatenate([a, b]))
+    content = [wording[i].content for i in involved.tolist()]
+    ia, ib = np.searchsorted(involved, a), np.searchsorted(involved, b)
+    shared_content = shared_counts(content)[ia, ib]
+    content_sizes = np.maximum(np.array(list(map(len, content)), dtype=np.float32), 1.0)
+    c_one, c_other = shared_content / content_sizes[ia], shared_content / content_sizes[ib]
+    w_one, w_other = shared[a, b] / sizes[a], shared[a, b] / sizes[b]
+    best = (
+        BIAS
+        + wt["content_min"] * np.minimum(c_one, c_other)
+        + wt["content_max"] * np.maximum(c_one, c_other)
+        + wt["words_min"] * np.minimum(w_one, w_other)
+        + wt["words_max"] * np.maximum(w_one, w_other)
+        + _bound(wt["pairs_min"], wt["pairs_max"])
+        + max(0.0, wt["figures_differ"])
+        + max(0.0, wt["names_differ"])
+    )
+    keep = best >= floor
+    for i, j in zip(a[keep].tolist(), b[keep].tolist(), strict=True):
+        check(stop)
         out[i, j] = out[j, i] = score(wording[i], wording[j])
     return out

@@ -5,11 +5,13 @@ A key fact always carries the sentences that back it; `support` is how many arti
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 
 import numpy as np
 
 from service.domain import KeyFact
+from service.errors import check
 from service.facts.features import features, says_nothing, source_ref
 from service.facts.same_fact import THRESHOLD, same_fact_matrix
 from service.nlp.salience import Salience, top_sentences
@@ -37,13 +39,15 @@ def select_facts(
     limit: int,
     exclude: frozenset[tuple[int, int]] = frozenset(),
     same_fact: float = THRESHOLD,
+    stop: threading.Event | None = None,
 ) -> list[KeyFact]:
     """The most salient concrete sentences (numbers, dates, names, quotes), one per fact.
 
     Sentences stating the same fact in different articles (merge score `same_fact.score` at or
     above `same_fact`) become one fact with several sources; facts reported by more articles rank
     first. `exclude` holds (article, sentence) pairs that must
-    not be picked, such as the sentences of a conflict, where no version should win.
+    not be picked, such as the sentences of a conflict, where no version should win. `stop`, once
+    set, ends the work (`Cancelled`).
     """
     if limit <= 0:
         return []
@@ -52,10 +56,11 @@ def select_facts(
     if not flat:
         return []
     cosine = cosine_matrix([s.stems for s in flat])
-    merge = same_fact_matrix(flat, same_fact)
+    merge = same_fact_matrix(flat, same_fact, stop)
     repeats = cosine >= REPEATS
     scored: list[tuple[int, float, int]] = []  # (support, score, flat index)
     for i, s in enumerate(flat):
+        check(stop)
         if not s.complete or not 6 <= s.n_words <= 60 or (s.article, s.index) in exclude:
             continue
         if says_nothing(s.text):  # "declined to comment": not a fact about the story

@@ -15,12 +15,13 @@ import threading
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
 
 import numpy as np
 
 from service.errors import check
 from service.nlp.sentences import Sentence
-from service.nlp.words import STOPWORDS, stem, words
+from service.nlp.words import STOPWORDS, stemmed
 
 Concept = tuple[str, str] | tuple[str]
 REPEAT_WEIGHT = 0.5
@@ -31,8 +32,7 @@ def sentence_concepts(sentence: Sentence, bigrams: bool = True) -> frozenset[Con
     unigrams = frozenset((s,) for s in sentence.stems)
     if not bigrams:
         return unigrams
-    lowered = [w.lower() for w in words(sentence.text)]
-    stems = [stem(w) for w in lowered]
+    lowered, stems = stemmed(sentence.text)
     return unigrams | frozenset(
         (stems[i], stems[i + 1])
         for i in range(len(stems) - 1)
@@ -54,10 +54,10 @@ class Salience:
     def gain(self, sentence: Sentence, covered: set[Concept] | frozenset[Concept] = frozenset()) -> float:
         """The weight of the sentence's concepts that `covered` does not have yet."""
         if covered:
-            return sum(self.weights.get(c, 0.0) for c in self.of(sentence) - covered)
+            return sum(map(self.weights.get, self.of(sentence) - covered, repeat(0.0)))
         key = (sentence.article, sentence.index)
         if key not in self._whole:
-            self._whole[key] = sum(self.weights.get(c, 0.0) for c in self.of(sentence) - covered)
+            self._whole[key] = sum(map(self.weights.get, self.of(sentence) - covered, repeat(0.0)))
         return self._whole[key]
 
 

@@ -11,11 +11,10 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import syntok.segmenter as segmenter
-
 from service.errors import check
 from service.nlp.html import visible_spans
-from service.nlp.words import WORD_RE, content_stems, count_words, normalize_space
+from service.nlp.segmenter import Chunks, sentence_spans
+from service.nlp.words import INVISIBLE_RE, WORD_RE, content_stems, count_words, normalize_space
 
 # Newswire datelines that lead a sentence, and what may precede them. Every repetition is bounded
 # and the patterns are only tried at a sentence start, so a match costs a bounded amount of work.
@@ -83,6 +82,9 @@ BOILERPLATE_RE = re.compile(
 )
 # A telephone number: "(212) 555-1234", "212-555-1234", "1-800-555-1234", "+44 20 7946 0000".
 PHONE_RE = re.compile(r"(?<!\d)(?:\+\d{1,3}[ .-])?(?:\(\d{3}\)\s?|\d{3}[ .-])\d{3}[ .-]\d{4}(?!\d)")
+# What every PHONE_RE match ends with. `re` scans for it quickly (the pattern starts with a digit,
+# not with PHONE_RE's lookbehind), and most sentences do not have it.
+PHONE_END_RE = re.compile(r"\d{3}[ .-]\d{4}")
 # Where a distribution line starts: "Distributed by ...", "-- distributed by ...".
 DISTRIBUTED_RE = re.compile(r"\W*distributed by\b")
 
@@ -90,31 +92,31 @@ DISTRIBUTED_RE = re.compile(r"\W*distributed by\b")
 def boilerplate(sentence: str) -> bool:
     """A footer, credit or contact line: not news."""
     lowered = sentence.lower()
-    return bool(BOILERPLATE_RE.search(lowered) or DISTRIBUTED_RE.match(lowered) or PHONE_RE.search(sentence))
+    return bool(
+        BOILERPLATE_RE.search(lowered)
+        or DISTRIBUTED_RE.match(lowered)
+        or (PHONE_END_RE.search(sentence) and PHONE_RE.search(sentence))
+    )
 
 
 TERMINAL_RE = re.compile(r"""[.!?]["'’”)\]]*\s*$|[.!?]\s*(?:''|")\s*$""")
 
 
-def split_sentences(text: str, stop: threading.Event | None = None) -> list[tuple[int, int]]:
+def split_sentences(
+    text: str, stop: threading.Event | None = None, chunks: Chunks | None = None
+) -> list[tuple[int, int]]:
     """Character spans of the sentences in `text`, from syntok (paragraph- and abbreviation-aware).
 
-    `stop`, once set, ends the work (`Cancelled`): a long article takes a while to split.
+    `stop`, once set, ends the work (`Cancelled`). Texts split with the same `chunks` tokenize
+    each distinct chunk once (`service.nlp.segmenter`).
     """
     spans: list[tuple[int, int]] = []
-    for paragraph in segmenter.analyze(text):
-        for sentence in paragraph:
-            check(stop)
-            tokens = list(sentence)
-            if not tokens:
-                continue
-            start = tokens[0].offset
-            end = tokens[-1].offset + len(tokens[-1].value)
-            for m in PTB_QUOTE_END_RE.finditer(text, start, end):
-                spans.append((start, m.start()))
-                start = m.end()
-            if text[start:end].strip():
-                spans.append((start, end))
+    for start, end in sentence_spans(text, chunks, stop):
+        for m in PTB_QUOTE_END_RE.finditer(text, start, end):
+            spans.append((start, m.start()))
+            start = m.end()
+        if text[start:end].strip():
+            spans.append((start, end))
     merged: list[tuple[int, int]] = []
     for start, end in spans:
         if (
@@ -182,10 +184,11 @@ def analyze(texts: Sequence[str], stop: threading.Event | None = None) -> list[l
     `stop`, once set, ends the work (`Cancelled`).
     """
     out: list[list[Sentence]] = []
+    chunks = Chunks()  # the articles of a cluster share most of their words
     for a, original in enumerate(texts):
         check(stop)
         text, where, ends = visible_spans(original)
-        spans = split_sentences(text, stop)
+        spans = split_sentences(text, stop, chunks)
         sentences: list[Sentence] = []
         for i, (start, end) in enumerate(spans):
             start = lead_end(text, start, end, byline=i < BYLINE_SPANS)
@@ -194,6 +197,7 @@ def analyze(texts: Sequence[str], stop: threading.Event | None = None) -> list[l
                 continue
             if boilerplate(raw):
                 continue
+            normalized = normalize_space(raw)
             sentences.append(
                 Sentence(
                     article=a,
@@ -201,8 +205,9 @@ def analyze(texts: Sequence[str], stop: threading.Event | None = None) -> list[l
                     # Offsets into the article as sent (for HTML, the span covers its markup).
                     start=where[start] if where else start,
                     end=ends[end - 1] if ends else end,
-                    text=normalize_space(raw),
-                    stems=tuple(content_stems(raw)),
+                    text=normalized,
+                    # The same words: the stems every later stage reads are found once.
+                    stems=tuple(content_stems(raw if INVISIBLE_RE.search(raw) else normalized)),
                     n_words=count_words(raw),
                     complete=bool(TERMINAL_RE.search(raw)) and "\n\n" not in raw,
                     position=i / max(1, len(spans)),

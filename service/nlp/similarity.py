@@ -2,25 +2,33 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
+from itertools import chain
 
 import numpy as np
 
 
+def term_ids(groups: Sequence[Iterable[str]]) -> tuple[np.ndarray, int]:
+    """Each term of `groups`, in order, as a column number (numbered as first seen), and how many
+    columns there are (at least 1)."""
+    terms = list(chain.from_iterable(groups))
+    column = {t: i for i, t in enumerate(dict.fromkeys(terms))}
+    return np.fromiter(map(column.__getitem__, terms), dtype=np.intp, count=len(terms)), max(1, len(column))
+
+
 def tfidf_matrix(stem_lists: Sequence[Sequence[str]]) -> np.ndarray:
     """Rows: L2-normalised tf-idf vectors of the given stem lists (one per sentence)."""
-    vocab: dict[str, int] = {}
-    rows: list[int] = []
-    cols: list[int] = []
-    for r, stems in enumerate(stem_lists):
-        for t in stems:
-            rows.append(r)
-            cols.append(vocab.setdefault(t, len(vocab)))
-    m = np.zeros((len(stem_lists), max(1, len(vocab))), dtype=np.float32)
-    np.add.at(m, (np.array(rows, dtype=np.intp), np.array(cols, dtype=np.intp)), 1.0)
-    df = (m > 0).sum(axis=0)
-    m *= np.log((1.0 + len(stem_lists)) / (1.0 + df)) + 1.0
+    n = len(stem_lists)
+    cols, width = term_ids(stem_lists)
+    rows = np.repeat(np.arange(n, dtype=np.intp), list(map(len, stem_lists)))
+    # Term counts and idf are computed on the few non-zero cells only (integers: exact); the
+    # norms and the division stay dense, as they were, so every value keeps its float32 bits.
+    cells, counts = np.unique(rows * width + cols, return_counts=True)
+    df = np.bincount(cells % width, minlength=width)
+    idf = np.log((1.0 + n) / (1.0 + df)) + 1.0
+    m = np.zeros((n, width), dtype=np.float32)
+    m.reshape(-1)[cells] = counts * idf[cells % width]  # float64 products rounded to float32
     norms = np.linalg.norm(m, axis=1, keepdims=True)
     norms[norms == 0] = 1.0
     return m / norms

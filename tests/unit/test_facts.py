@@ -1,9 +1,18 @@
 """Grounding generated fact items against the source sentences."""
 
+import threading
 from typing import Any
 
+import pytest
+
+from service.errors import Cancelled
+from service.facts.conflicts import find_conflicts
 from service.facts.features import numbers, proper_names
 from service.facts.grounding import ground_items, split_items
+from service.facts.same_fact import same_fact_matrix
+from service.facts.select import select_facts
+from service.nlp.salience import compute_salience
+from service.nlp.segmenter import sentence_spans
 from service.nlp.sentences import analyze
 from tests.support.articles import load_cluster
 
@@ -69,3 +78,19 @@ def test_limit_caps_the_kept_items(ferry: list[dict[str, Any]]) -> None:
     items = ["340 workers went on strike.", "Northline Ferries will make a new offer on Wednesday."]
     facts, dropped = ground_items(items, analyze(texts), texts, limit=1)
     assert len(facts) == 1 and dropped["over_limit"] == 1
+
+
+def test_a_set_stop_ends_disputes_and_key_facts() -> None:
+    # The deadline can fall in any stage: reading disputes and merging facts check it too.
+    sentences = analyze([a["text"] for a in load_cluster()])
+    salience = compute_salience(sentences)
+    stop = threading.Event()
+    stop.set()
+    with pytest.raises(Cancelled):
+        find_conflicts(sentences, salience, 5, stop=stop)
+    with pytest.raises(Cancelled):
+        select_facts(sentences, salience, 5, stop=stop)
+    with pytest.raises(Cancelled):
+        same_fact_matrix([s for article in sentences for s in article] * 2, stop=stop)
+    with pytest.raises(Cancelled):
+        sentence_spans(load_cluster()[0]["text"], stop=stop)

@@ -89,3 +89,20 @@ def test_hedges_and_signs_that_only_case_fold_are_read_plainly() -> None:
         ("people", 300.0, "exact")
     ]
     assert all(f.kind != "usd" for f in figures("It cost Uſ$5 million."))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "It cost US$5 Million, Us$ 3 BN and uS$2m; FIVE Percent, Twenty-One PCT.",
+        "THE TOLL ROSE TO 1,200 AND 150, 000 FLED; 4.5% OF 12 Per Cent.",
+        "Nine-Year-Old boys, 6-year-old girls, 10:30 and 3/4 of One Hundred.",
+    ],
+)
+def test_ascii_text_reads_as_written_whatever_its_case(text: str) -> None:
+    # ASCII text is scanned lowered (`_LOWERED_NUMBER_RE`): the same figures as the
+    # case-insensitive scan of non-ASCII text, shown as written.
+    assert [(f.kind, f.value, f.shown, f.start) for f in figures(text)] == [
+        (f.kind, f.value, f.shown, f.start) for f in figures(text + " é")
+    ]
+    assert [f.shown for f in figures("It cost US$5 Million.")] == ["US$5 Million"]

@@ -3,7 +3,7 @@
 import pytest
 
 from service.nlp.sentences import analyze, fit_words, split_sentences
-from service.nlp.words import count_words
+from service.nlp.words import content_stems, count_words
 
 BODY_TEXT = "The ferry service resumed on Tuesday after a week of storms."
 
@@ -81,3 +81,15 @@ def test_boilerplate_lines_are_not_sentences(line: str) -> None:
 )
 def test_news_about_such_things_is_kept(sentence: str) -> None:
     assert [s.text for s in analyze([sentence])[0]] == [sentence]
+
+
+def test_stems_are_read_from_the_words_as_sent() -> None:
+    # Line breaks and runs of spaces change no word: the stems are those of the normalised text
+    # (which every later stage reads). A zero-width space does: it parts "ferry" and "service"
+    # as sent, and normalising deletes it, so there the stems come from the text as sent.
+    wrapped, glued = analyze(["The ferry  service\nresumed on Tuesday.", "The ferry\u200bservice resumed."])
+    assert wrapped[0].text == "The ferry service resumed on Tuesday."
+    assert wrapped[0].stems == ("ferri", "servic", "resum", "tuesday")
+    assert wrapped[0].stems == tuple(content_stems(wrapped[0].text))
+    assert glued[0].text == "The ferryservice resumed."
+    assert glued[0].stems == ("ferri", "servic", "resum")

@@ -1,0 +1,118 @@
+"""Similarity and overlap matrices: hand-computed values, and the dense constructions they replace,
+reproduced to the bit (a changed bit can change which sentence a summary picks)."""
+
+from __future__ import annotations
+
+import math
+import random
+
+import numpy as np
+import pytest
+
+from service.facts import same_fact
+from service.facts.same_fact import DENSE_FROM, THRESHOLD, Wording, coverage, same_fact_matrix, shared_counts
+from service.nlp.sentences import Sentence, analyze
+from service.nlp.similarity import term_ids, tfidf_matrix
+from tests.support.articles import load_cluster
+
+
+def dense_tfidf(stem_lists: list[tuple[str, ...]]) -> np.ndarray:
+    """tf-idf rows as the service first built them: a dense count matrix filled by `np.add.at`."""
+    vocab: dict[str, int] = {}
+    rows, cols = [], []
+    for r, stems in enumerate(stem_lists):
+        for t in stems:
+            rows.append(r)
+            cols.append(vocab.setdefault(t, len(vocab)))
+    m = np.zeros((len(stem_lists), max(1, len(vocab))), dtype=np.float32)
+    np.add.at(m, (np.array(rows, dtype=np.intp), np.array(cols, dtype=np.intp)), 1.0)
+    df = (m > 0).sum(axis=0)
+    m *= np.log((1.0 + len(stem_lists)) / (1.0 + df)) + 1.0
+    norms = np.linalg.norm(m, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return m / norms
+
+
+def dense_shared(sets: list[frozenset[str]]) -> np.ndarray:
+    vocab = sorted(set().union(*sets))
+    incidence = np.array([[t in members for t in vocab] for members in sets], dtype=np.float32)
+    shared = incidence @ incidence.T
+    np.fill_diagonal(shared, 0.0)
+    return shared
+
+
+def stem_lists() -> list[tuple[str, ...]]:
+    """The ferry cluster's sentences, and random ones whose words recur a lot (some in most sets)."""
+    ferry = [s.stems for article in analyze([a["text"] for a in load_cluster()]) for s in article]
+    rng = random.Random(0)
+    common = [f"w{k}" for k in range(5)]  # in more than DENSE_FROM of the sets below
+    words = [f"t{k}" for k in range(300)]
+    made = [tuple(rng.choices(common, k=2) + rng.choices(words, k=rng.randint(0, 12))) for _ in range(120)]
+    return [*ferry, *made, ()]
+
+
+def test_term_ids_number_terms_as_first_seen() -> None:
+    ids, width = term_ids([("b", "a"), (), ("a", "c", "b")])
+    assert ids.tolist() == [0, 1, 1, 2, 0] and width == 3
+    assert term_ids([])[1] == 1
+
+
+def test_tfidf_by_hand() -> None:
+    m = tfidf_matrix([("a", "a", "b"), ("b",)])
+    idf_a, idf_b = np.log(3 / 2) + 1, 1.0
+    a, b = 2 * idf_a, idf_b
+    np.testing.assert_allclose(m, [[a / np.hypot(a, b), b / np.hypot(a, b)], [0.0, 1.0]], rtol=1e-6)
+    assert tfidf_matrix([(), ()]).tolist() == [[0.0], [0.0]]
+
+
+def test_tfidf_is_the_dense_constructions_to_the_bit() -> None:
+    lists = stem_lists()
+    ours, theirs = tfidf_matrix(lists), dense_tfidf(lists)
+    assert ours.dtype == theirs.dtype and ours.tobytes() == theirs.tobytes()
+
+
+def test_shared_counts_by_hand_and_against_the_dense_product() -> None:
+    sets = [frozenset("ab"), frozenset("bc"), frozenset(), frozenset("abc")]
+    assert shared_counts(sets).tolist() == [[0, 1, 0, 2], [1, 0, 0, 2], [0, 0, 0, 0], [2, 2, 0, 0]]
+    many = [frozenset(s) for s in stem_lists()]
+    assert sum("w0" in s for s in many) > DENSE_FROM  # both ways of counting are used
+    assert np.array_equal(shared_counts(many), dense_shared(many))
+    c_min, c_max = coverage(sets)
+    assert c_min[0, 3] == 2 / 3 and c_max[0, 3] == 1.0 and c_min[2, 2] == 0.0 and c_max[3, 3] == 1.0
+
+
+def dense_same_fact_matrix(sentences: list[Sentence], threshold: float) -> np.ndarray:
+    """The merge matrix as first built: the best-case bound read from whole coverage matrices."""
+    out = np.eye(len(sentences), dtype=np.float32)
+    wording = [Wording(s.text) for s in sentences]
+    c_min, c_max = coverage([w.content for w in wording])
+    w_min, w_max = coverage([frozenset(w.stems) for w in wording])
+    wt = dict(zip(same_fact.FEATURES, same_fact.WEIGHTS, strict=True))
+    best = (
+        same_fact.BIAS
+        + wt["content_min"] * c_min
+        + wt["content_max"] * c_max
+        + wt["words_min"] * w_min
+        + wt["words_max"] * w_max
+        + same_fact._bound(wt["pairs_min"], wt["pairs_max"])
+        + max(0.0, wt["figures_differ"])
+        + max(0.0, wt["names_differ"])
+    )
+    floor = (
+        -math.inf if threshold <= 0 else math.inf if threshold >= 1 else math.log(threshold / (1 - threshold))
+    )
+    for i, j in np.argwhere(np.triu(best >= floor, k=1)).tolist():
+        out[i, j] = out[j, i] = same_fact.score(wording[i], wording[j])
+    return out
+
+
+@pytest.mark.parametrize("threshold", [THRESHOLD, 0.5, 0.0, 1.0])
+def test_same_fact_matrix_is_the_dense_constructions_to_the_bit(threshold: float) -> None:
+    ferry = [s for article in analyze([a["text"] for a in load_cluster()]) for s in article]
+    # Near-duplicates too, so that some pairs pass the bound and merge.
+    twice = analyze([" ".join(s.text for s in ferry[:12]), " ".join(s.text for s in ferry[:12]).upper()])
+    sentences = [*ferry, *(s for article in twice for s in article)]
+    ours = same_fact_matrix(sentences, threshold)
+    assert ours.tobytes() == dense_same_fact_matrix(sentences, threshold).tobytes()
+    if threshold == THRESHOLD:
+        assert (ours[np.triu_indices(len(sentences), k=1)] >= threshold).any()
