@@ -46,6 +46,12 @@ def cosine_matrix(stem_lists: Sequence[Sequence[str]]) -> np.ndarray:
 @lru_cache(maxsize=4)
 def _cosines(stem_lists: tuple[tuple[str, ...], ...]) -> np.ndarray:
     matrix = tfidf_matrix(stem_lists)
-    sims = matrix @ matrix.T
+    # A term only one sentence has adds to that sentence's own cell and no other: most columns
+    # of a cluster's matrix are such terms (about half), so the product runs over the shared
+    # ones and the diagonal is filled in from whole rows.
+    shared = np.count_nonzero(matrix, axis=0) >= 2
+    reduced = np.ascontiguousarray(matrix[:, shared])
+    sims = reduced @ reduced.T
+    np.fill_diagonal(sims, np.einsum("ij,ij->i", matrix, matrix))
     sims.flags.writeable = False
     return sims

@@ -12,7 +12,7 @@ import pytest
 from service.facts import same_fact
 from service.facts.same_fact import DENSE_FROM, THRESHOLD, Wording, coverage, same_fact_matrix, shared_counts
 from service.nlp.sentences import Sentence, analyze
-from service.nlp.similarity import term_ids, tfidf_matrix
+from service.nlp.similarity import cosine_matrix, term_ids, tfidf_matrix
 from tests.support.articles import load_cluster
 
 
@@ -69,6 +69,21 @@ def test_tfidf_is_the_dense_constructions_to_the_bit() -> None:
     lists = stem_lists()
     ours, theirs = tfidf_matrix(lists), dense_tfidf(lists)
     assert ours.dtype == theirs.dtype and ours.tobytes() == theirs.tobytes()
+
+
+def test_cosines_are_the_whole_products_within_float32_rounding() -> None:
+    """The product skips terms one sentence has: the same cosines as the whole product, up to the
+    order a float32 sum is taken in (a few units in the last place)."""
+    lists = stem_lists()
+    whole = dense_tfidf(lists)
+    expected = whole @ whole.T
+    ours = cosine_matrix(lists)
+    assert ours.shape == expected.shape and not ours.flags.writeable
+    np.testing.assert_allclose(ours, expected, rtol=0, atol=1e-6)
+    norms = np.linalg.norm(whole, axis=1)
+    np.testing.assert_allclose(np.diag(ours), np.where(norms > 0, 1.0, 0.0), atol=1e-6)
+    # Sentences with no term in common are exactly 0, one with itself (when not empty) about 1.
+    assert cosine_matrix([("a",), ("b",), ()]).tolist() == [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 0.0]]
 
 
 def test_shared_counts_by_hand_and_against_the_dense_product() -> None:
