@@ -25,6 +25,7 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 
 import numpy as np
 
@@ -61,13 +62,29 @@ RATE_RE = re.compile(
 
 @dataclass(frozen=True)
 class Found:
-    """A sentence's figures: all values, and the single figure of each kind it gives."""
+    """A sentence's figures: all values, and the single figure of each kind it gives.
+
+    The words around each figure and the names are read only for sentences that meet a close one
+    from another article: most sentences with a figure never do.
+    """
 
     sentence: Sentence
     single: dict[str, Figure]
     values: frozenset[float]
-    context: dict[str, frozenset[str]]  # content stems around each single figure
-    names: frozenset[str]
+
+    @cached_property
+    def context(self) -> dict[str, frozenset[str]]:
+        """Content stems around each single figure, less the figure's own."""
+        text = self.sentence.text
+        out = {}
+        for kind, f in self.single.items():
+            around = text[max(0, f.start - WINDOW) : f.start + len(f.shown) + WINDOW]
+            out[kind] = frozenset(content_stems(around)) - set(content_stems(f.shown))
+        return out
+
+    @cached_property
+    def names(self) -> frozenset[str]:
+        return frozenset(n for n in proper_names(self.sentence.text) if n.lower() not in MONTHS)
 
 
 def _read(s: Sentence) -> Found | None:
@@ -80,12 +97,7 @@ def _read(s: Sentence) -> Found | None:
     single = {f.kind: f for f in found if counts[f.kind] == 1 and f.kind not in VAGUE}
     if not single:
         return None
-    context = {}
-    for kind, f in single.items():
-        around = s.text[max(0, f.start - WINDOW) : f.start + len(f.shown) + WINDOW]
-        context[kind] = frozenset(content_stems(around)) - set(content_stems(f.shown))
-    names = frozenset(n for n in proper_names(s.text) if n.lower() not in MONTHS)
-    return Found(s, single, frozenset(f.value for f in figures(s.text)), context, names)
+    return Found(s, single, frozenset(f.value for f in figures(s.text)))
 
 
 def display(f: Figure) -> str:
