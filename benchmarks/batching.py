@@ -170,7 +170,9 @@ def _start(system: str, backend: str, model: Path, args: argparse.Namespace, cac
         yield Server(system_name(system, backend, args), url, proc, time.perf_counter() - t)
 
 
-def _bodies(data: Path | None, max_words: int | Sequence[int], num_facts: int) -> list[dict[str, object]]:
+def request_bodies(
+    data: Path | None, max_words: int | Sequence[int], num_facts: int
+) -> list[dict[str, object]]:
     """One request body per cluster; a sequence of `max_words` is cycled through."""
     if data is not None and data.exists():
         examples = load_examples(data)
@@ -300,7 +302,7 @@ def profile(model: Path, data: Path | None, args: argparse.Namespace, sizes: Seq
             articles=tuple(Article(text=a["text"]) for a in body["articles"]),  # type: ignore[attr-defined]
             options=Options(max_words=100, num_facts=5),
         )
-        for body in _bodies(data, 100, 5)
+        for body in request_bodies(data, 100, 5)
     ]
     engine.summarize(clusters[:1])  # warm-up
     lines = [
@@ -378,7 +380,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.profile is not None:
         sys.stdout.write(profile(args.model, args.data, args, args.profile or [1, 16]))
         return 0
-    bodies = _bodies(args.data, max_words=MIXED_WORDS if args.mixed_lengths else 100, num_facts=5)
+    bodies = request_bodies(args.data, max_words=MIXED_WORDS if args.mixed_lengths else 100, num_facts=5)
     configs = [
         (system, backend)
         for system in args.systems

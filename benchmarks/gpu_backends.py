@@ -41,7 +41,7 @@ from typing import Any
 
 import httpx
 
-from benchmarks.batching import DEFAULT_MODEL, FIXTURES, _bodies
+from benchmarks.batching import DEFAULT_MODEL, FIXTURES, request_bodies
 from benchmarks.stats import percentile
 from service.api.app import create_app
 from service.domain import Article, Cluster, Options
@@ -168,7 +168,7 @@ def main(argv: list[str] | None = None) -> int:
         from benchmarks.checkpoint import build
 
         build(args.model, [FIXTURES / "corpus.txt"], tokenizer=args.tokenizer)
-    bodies = _bodies(None, max_words=100, num_facts=5)
+    bodies = request_bodies(None, max_words=100, num_facts=5)
     clusters = [
         Cluster(
             articles=tuple(Article(text=a["text"]) for a in b["articles"]),  # type: ignore[attr-defined]
