@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Literal
 
@@ -29,6 +30,10 @@ MAX_ARTICLES = 100
 MAX_ID_CHARS = 200
 
 
+# What an ISO 8601 date or datetime `published` starts with (the extended form, as the schema shows).
+_ISO_START_RE = re.compile(r"\d{4}-\d{2}")
+
+
 class ArticleIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -50,9 +55,10 @@ class ArticleIn(BaseModel):
     @field_validator("published", mode="before")
     @classmethod
     def _iso_text(cls, v: object) -> object:
-        # The schema says an ISO 8601 string; pydantic would also read 0 as 1970-01-01.
-        if v is not None and not isinstance(v, str):
-            raise ValueError("published must be an ISO 8601 date or datetime string")
+        # The schema says an ISO 8601 string. pydantic also reads numbers, and strings of digits,
+        # as Unix time: 0 and "0" as 1970-01-01, "20261128" as 1970-08-23. A date starts YYYY-MM.
+        if v is not None and not (isinstance(v, str) and _ISO_START_RE.match(v)):
+            raise ValueError("published must be an ISO 8601 date or datetime string (YYYY-MM-DD...)")
         return v
 
 

@@ -81,6 +81,9 @@ def test_defaults_apply_when_options_absent(client: TestClient, ferry: list[dict
         ({"articles": [{"text": "A sentence.", "published": "last week"}]}, "body.articles.0.published"),
         # A number is not an ISO 8601 date, though pydantic alone would read 0 as 1970.
         ({"articles": [{"text": "A sentence.", "published": 0}]}, "body.articles.0.published"),
+        # Nor is a string of digits, which pydantic reads as Unix time ("20261128": August 1970).
+        ({"articles": [{"text": "A sentence.", "published": "0"}]}, "body.articles.0.published"),
+        ({"articles": [{"text": "A sentence.", "published": "20261128"}]}, "body.articles.0.published"),
         (
             {"articles": [{"text": "A."}], "background": [{"text": "B.", "published": 1.5}]},
             "body.background.0.published",
