@@ -203,7 +203,7 @@ def same_fact_matrix(
         floor = math.inf  # a sigmoid never reaches 1: nothing merges
     else:
         floor = math.log(threshold / (1.0 - threshold))
-    word_sets = [frozenset(stemmed(s.text)[1]) for s in sentences]  # as `Wording.stems`
+    word_sets = [frozenset(w.stems) for w in wording]
     shared = shared_counts(word_sets)
     sizes = np.maximum(np.array(list(map(len, word_sets)), dtype=np.float32), 1.0)
     # min(shared / size_a, shared / size_b), as `coverage` reads it (division is monotone).

@@ -36,8 +36,8 @@ def sentence_concepts(sentence: Sentence, bigrams: bool = True) -> frozenset[Con
     lowered, stems = stemmed(sentence.text)
     # Every adjacent pair but those of two stopwords; iterated in C (maps over the lists), as
     # this runs for every sentence of a request.
-    stop = list(map(STOPWORDS.__contains__, lowered))
-    both_stop = map(and_, stop, islice(stop, 1, None))
+    is_stopword = list(map(STOPWORDS.__contains__, lowered))
+    both_stop = map(and_, is_stopword, islice(is_stopword, 1, None))
     return unigrams | frozenset(compress(pairwise(stems), map(not_, both_stop)))
 
 
