@@ -15,12 +15,25 @@ EngineName = Literal["embedded", "seq2seq"]
 
 
 @dataclass(frozen=True)
+class Page:
+    """What was read from an HTML page: the article's `text` is the page's main text, extracted."""
+
+    markup_chars: int  # characters of the page as sent (or fetched)
+    extractor: str  # what extracted it, with its version
+    # The page's own metadata, as read (the article's fields keep the caller's where given).
+    title: str | None = None
+    published: datetime | None = None
+    language: str | None = None  # declared by the page (<html lang>)
+
+
+@dataclass(frozen=True)
 class Article:
-    text: str
+    text: str  # what the engine reads: as sent, or the main text of a page (`page`)
     title: str | None = None
     id: str | None = None
     url: str | None = None
     published: datetime | None = None
+    page: Page | None = None  # set when `text` was read out of an HTML page
 
 
 # The bounds of a request's options (inclusive): the one definition for every layer that checks them.

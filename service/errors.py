@@ -51,6 +51,22 @@ class InvalidInput(ServiceError, ValueError):
     status, code = 422, "invalid_request"
 
 
+class FetchFailed(InvalidInput):
+    """A link that could not be fetched (not reachable, refused by the address guard, not a web
+    page, an error status, too slow): `reason` says which, for people."""
+
+    code = "fetch_failed"
+
+    def __init__(self, url: str, reason: str) -> None:
+        super().__init__(f"could not fetch {url}: {reason}")
+        self.url = url
+        self.reason = reason
+
+    def __reduce__(self) -> tuple[type[FetchFailed], tuple[str, str]]:
+        # Pickled (a process pool, Ray) with the arguments it is made from, not its message.
+        return type(self), (self.url, self.reason)
+
+
 class Overloaded(ServiceError):
     status, code = 429, "overloaded"
 

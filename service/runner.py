@@ -72,10 +72,13 @@ class EngineRunner:
         self._loop = asyncio.get_running_loop()
         self._loop_task = self._loop.create_task(self._batch_loop(), name="batcher")
 
-    async def run(self, cluster: Cluster, gone: asyncio.Event | None = None) -> tuple[Result, float]:
+    async def run(
+        self, cluster: Cluster, gone: asyncio.Event | None = None, spent_s: float = 0.0
+    ) -> tuple[Result, float]:
         """The engine's result for one cluster, and how long it waited in the queue (ms).
 
-        `gone`, when set by the caller (the client disconnected), abandons the request.
+        `gone`, when set by the caller (the client disconnected), abandons the request. `spent_s`:
+        how much of the request's deadline went before it got here (reading its pages).
         """
         if self._loop_task is None or self._loop_task.done():
             raise NotReady("the engine is not running")
@@ -92,7 +95,8 @@ class EngineRunner:
         if watcher is not None:
             waiters.add(watcher)
         try:
-            done, _ = await asyncio.wait(waiters, timeout=self.timeout_s, return_when=asyncio.FIRST_COMPLETED)
+            left = max(0.0, self.timeout_s - spent_s)
+            done, _ = await asyncio.wait(waiters, timeout=left, return_when=asyncio.FIRST_COMPLETED)
             if job.future in done:
                 result = job.future.result()
                 started = job.started if job.started is not None else job.submitted

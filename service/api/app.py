@@ -21,6 +21,7 @@ from service.api.state import ServiceState
 from service.engines import build_engine
 from service.engines.base import Engine
 from service.errors import load_failure
+from service.pages.extract import warm_extractor
 from service.runner import EngineRunner
 from service.settings import Settings
 
@@ -33,6 +34,8 @@ async def _load(state: ServiceState) -> None:
     try:
         await asyncio.to_thread(engine.load)
         await asyncio.to_thread(engine.warmup)
+        # The page reader's first call loads trafilatura and its tables (~0.5 s): not a request's.
+        await asyncio.to_thread(warm_extractor)
     except Exception as exc:
         state.status = "failed"
         state.failure = load_failure(exc)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+import threading
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from service.domain import (
     MAX_MAX_WORDS,
@@ -22,10 +23,12 @@ from service.domain import (
     SourceRef,
 )
 from service.errors import InvalidInput, PayloadTooLarge
+from service.pages.extract import read_article
 from service.settings import Settings
 
-# Hard ceilings of the schema; the configured limits (settings) are checked on top of these.
-MAX_ARTICLE_CHARS = 200_000
+# Hard ceilings of the schema; the configured limits (settings) are checked on top of these. An
+# article's length has none here: it is bounded by the request body's limit, and checked against
+# the configured limits (413) once its page, if it is one, has been read.
 MAX_ARTICLES = 100
 MAX_ID_CHARS = 200
 
@@ -37,18 +40,36 @@ _ISO_START_RE = re.compile(r"\d{4}-\d{2}")
 class ArticleIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    text: str = Field(min_length=1, max_length=MAX_ARTICLE_CHARS, description="The article body.")
+    # Before `text`, whose check reads it (pydantic validates fields in this order).
+    url: str | None = Field(
+        None,
+        max_length=2_000,
+        description="Where the article is from. Without `text`, the page to fetch (where the service"
+        " fetches links: SUMMARIZER_FETCH_URLS, off by default).",
+    )
+    text: str | None = Field(
+        None,
+        min_length=1,
+        validate_default=True,
+        description="The article body: plain text, or HTML. A whole page (a doctype, or an <html>,"
+        " <head> or <body> tag) is read through a main-content extractor, and its article text (in"
+        " the response's `input.pages`) is what sources index; an HTML fragment is read as its"
+        " visible text. The limits: SUMMARIZER_MAX_PAGE_BYTES of UTF-8 as sent, then"
+        " SUMMARIZER_MAX_ARTICLE_CHARS of text read (413). Required, unless the service fetches"
+        " links (SUMMARIZER_FETCH_URLS) and `url` is given.",
+    )
     title: str | None = Field(None, max_length=1_000)
     id: str | None = Field(None, max_length=MAX_ID_CHARS, description="Your identifier, echoed in sources.")
-    url: str | None = Field(None, max_length=2_000)
     published: datetime | None = Field(
         None, description="ISO 8601 date or datetime; orders the summary chronologically."
     )
 
     @field_validator("text")
     @classmethod
-    def _not_blank(cls, v: str) -> str:
-        if not v.strip():
+    def _not_blank(cls, v: str | None, info: ValidationInfo) -> str | None:
+        if v is None and not info.data.get("url"):
+            raise ValueError("an article needs its text (or, where the service fetches links, a url)")
+        if v is not None and not v.strip():
             raise ValueError("text must not be blank")
         return v  # kept as sent: fact offsets index into it
 
@@ -106,32 +127,55 @@ class SummarizeRequest(BaseModel):
             raise ValueError("query must not be blank (leave it out for a general summary)")
         return v
 
-    def to_cluster(self, settings: Settings) -> Cluster:
+    def to_cluster(self, settings: Settings, stop: threading.Event | None = None) -> Cluster:
         """The engine's work for this request, within the configured limits and with their defaults.
 
-        Raises `InvalidInput` (too many articles) or `PayloadTooLarge` (too many characters). The
-        one path from a request to a `Cluster`: the HTTP route and the command line both take it.
+        Pages are read here (`service.pages.extract`), so the limits apply to the text the engine
+        reads. Raises `InvalidInput` (too many articles, a page with no article) or
+        `PayloadTooLarge` (too many bytes or characters). `stop`, once set, ends the page reading
+        (`Cancelled`). The one path from a request to a `Cluster`: the HTTP route, the command line
+        and the Ray worker all take it.
         """
         # The background counts toward every limit: the engine reads it too.
         if len(self.articles) + len(self.background) > settings.max_articles:
             raise InvalidInput(f"at most {settings.max_articles} articles per request, background included")
-        for name, group in (("article", self.articles), ("background article", self.background)):
+        groups = (("article", self.articles), ("background article", self.background))
+        for name, group in groups:
             for i, a in enumerate(group):
-                if len(a.text) > settings.max_article_chars:
-                    raise PayloadTooLarge(
-                        f"{name} {i} has {len(a.text)} characters; the limit is {settings.max_article_chars}"
+                if a.text is None:  # a link the route fetches first, where the service fetches links
+                    raise InvalidInput(
+                        f"{name} {i} has a url but no text, and this service does not fetch links"
+                        " (SUMMARIZER_FETCH_URLS is off): send the article's text or HTML"
                     )
-        total = sum(len(a.text) for a in (*self.articles, *self.background))
+                # Characters are a lower bound of UTF-8 bytes: most texts need no encoding to tell.
+                size = len(a.text) if len(a.text) * 4 <= settings.max_page_bytes else len(a.text.encode())
+                if size > settings.max_page_bytes:
+                    raise PayloadTooLarge(
+                        f"{name} {i} has {size} bytes as sent; the limit is {settings.max_page_bytes}"
+                    )
+        read: list[list[Article]] = []
+        for name, group in groups:
+            read.append([])
+            for i, a in enumerate(group):
+                article = read_article(
+                    Article(text=a.text or "", title=a.title, id=a.id, url=a.url, published=a.published),
+                    f"{name} {i}",
+                    stop,
+                )
+                n, limit = len(article.text), settings.max_article_chars
+                if n > limit:
+                    what = "characters of article text read from its page" if article.page else "characters"
+                    raise PayloadTooLarge(f"{name} {i} has {n} {what}; the limit is {limit}")
+                read[-1].append(article)
+        articles, background = read
+        total = sum(len(a.text) for a in (*articles, *background))
         if total > settings.max_total_chars:
             raise PayloadTooLarge(
                 f"the articles (background included) have {total} characters;"
                 f" the limit is {settings.max_total_chars}"
             )
         return Cluster(
-            articles=tuple(
-                Article(text=a.text, title=a.title, id=a.id, url=a.url, published=a.published)
-                for a in self.articles
-            ),
+            articles=tuple(articles),
             options=Options(
                 max_words=self.options.max_words or settings.default_max_words,
                 num_facts=self.options.num_facts
@@ -139,10 +183,7 @@ class SummarizeRequest(BaseModel):
                 else settings.default_num_facts,
             ),
             query=self.query.strip() if self.query else None,
-            background=tuple(
-                Article(text=a.text, title=a.title, id=a.id, url=a.url, published=a.published)
-                for a in self.background
-            ),
+            background=tuple(background),
         )
 
 
@@ -193,6 +234,22 @@ class ArticleInput(BaseModel):
     included: bool = Field(description="False when nothing of the article fitted the budget.")
 
 
+class PageOut(BaseModel):
+    """An article sent (or fetched) as a whole HTML page, and what was read out of it."""
+
+    article: int = Field(description="0-based index into the request's articles (or `background`).")
+    background: bool = Field(False, description="True: `article` indexes the background articles.")
+    extractor: str = Field(description="What read the article out of the page, with its version.")
+    markup_chars: int = Field(description="Characters of the page as sent, markup included.")
+    article_chars: int = Field(description="Characters of article text read out of it.")
+    text: str = Field(
+        description="The article text read from the page: its sources' start/end index this text."
+    )
+    title: str | None = Field(None, description="The page's own title, where it has one.")
+    published: datetime | None = Field(None, description="The page's own publication date, where found.")
+    language: str | None = Field(None, description="The language the page declares (<html lang>).")
+
+
 class InputOut(BaseModel):
     unit: Literal["tokens", "words"]
     budget: int | None = Field(description="The model's input budget (None: no limit).")
@@ -201,6 +258,11 @@ class InputOut(BaseModel):
     truncated: bool
     left_out: list[int] = Field(description="Articles of which nothing went into the model.")
     articles: list[ArticleInput]
+    pages: list[PageOut] = Field(
+        default_factory=list,
+        description="The articles that were whole HTML pages, read through the extractor: what was"
+        " read, and how much of each page was markup.",
+    )
 
 
 class SummarizeResponse(BaseModel):
@@ -228,14 +290,8 @@ class SummarizeResponse(BaseModel):
     timings_ms: dict[str, float]
 
     @classmethod
-    def from_result(
-        cls,
-        result: Result,
-        articles: list[ArticleIn],
-        timings_ms: dict[str, float],
-        query: str | None = None,
-        background: list[ArticleIn] | None = None,
-    ) -> SummarizeResponse:
+    def from_result(cls, result: Result, cluster: Cluster, timings_ms: dict[str, float]) -> SummarizeResponse:
+        """The answer to the request that became `cluster`."""
         report = result.input
 
         def sources(refs: tuple[SourceRef, ...]) -> list[Source]:
@@ -243,7 +299,7 @@ class SummarizeResponse(BaseModel):
                 Source(
                     article=s.article,
                     background=s.background,
-                    article_id=(background or [] if s.background else articles)[s.article].id,
+                    article_id=(cluster.background if s.background else cluster.articles)[s.article].id,
                     sentence=s.sentence,
                     start=s.start,
                     end=s.end,
@@ -265,8 +321,8 @@ class SummarizeResponse(BaseModel):
 
         return cls(
             summary=result.summary,
-            query=query,
-            background_articles=len(background or []),
+            query=cluster.query,
+            background_articles=len(cluster.background),
             novel=result.novel,
             key_facts=[
                 KeyFactOut(text=f.text, support=f.support, sources=sources(f.sources))
@@ -292,6 +348,22 @@ class SummarizeResponse(BaseModel):
                         included=a.included,
                     )
                     for a in report.articles
+                ],
+                pages=[
+                    PageOut(
+                        article=i,
+                        background=background,
+                        extractor=a.page.extractor,
+                        markup_chars=a.page.markup_chars,
+                        article_chars=len(a.text),
+                        text=a.text,
+                        title=a.page.title,
+                        published=a.page.published,
+                        language=a.page.language,
+                    )
+                    for background, group in ((False, cluster.articles), (True, cluster.background))
+                    for i, a in enumerate(group)
+                    if a.page is not None
                 ],
             ),
             generated_tokens=result.generated_tokens,

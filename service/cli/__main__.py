@@ -23,9 +23,10 @@ from service.api.schemas import SummarizeResponse
 from service.cli import exits
 from service.cli.batch import main as batch_main
 from service.cli.exits import CliError
-from service.cli.inputs import gather
+from service.cli.inputs import check_usage, fetch_links, gather
 from service.cli.run import local, remote
 from service.cli.text import labels, render
+from service.pages.fetch import Fetched, FetchPolicy
 from service.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -34,11 +35,15 @@ PROG = "newsdigest"
 # --url: how long to wait for the service (it answers 504 at its own deadline, 120 s by default).
 URL_TIMEOUT_S = 300.0
 API_KEY_ENV = "NEWSDIGEST_API_KEY"
+# Links: fetched on the user's machine, from the addresses the user names (no address guard).
+FETCH_TIMEOUT_S = 20.0
+FETCH_MAX_BYTES = 5_000_000
+FETCH_MAX_REDIRECTS = 5
 
 COMMANDS_HELP = f"""\
 commands:
-  summarize   summarize article files (text or HTML), stdin or a JSON request,
-              in this process or on a running service
+  summarize   summarize article files (text or HTML), links, stdin or a JSON
+              request, in this process or on a running service
   serve       start the HTTP service (python -m service, newsdigest-serve)
   batch       summarize every cluster of a JSONL file on Ray (a local one or a cluster)
   eval        score a system against reference summaries (python -m eval, newsdigest-eval)
@@ -56,6 +61,7 @@ EXAMPLES = """\
 examples:
   newsdigest summarize *.txt                      text and HTML files alike
   newsdigest summarize story.html -w 60 -n 3 --json
+  newsdigest summarize https://example.org/a https://example.org/b notes.txt
   curl -s https://example.org/story | newsdigest summarize -
   newsdigest summarize today/*.txt -b yesterday/*.txt   only what today's articles add
   newsdigest summarize request.json --url http://127.0.0.1:8000 --api-key "$KEY"
@@ -66,8 +72,10 @@ exit status:
   0   the summary was written
   1   internal error: a fault of the summarizer (the API's 500)
   2   usage: bad flags, or an input file that cannot be read
-  3   invalid input: the API's 422 (and 400): e.g. an empty file, too many articles, bad JSON
-  4   too large: the API's 413 (an article or all of them over the character limits)
+  3   invalid input: the API's 422 (and 400): e.g. an empty file, too many articles, bad JSON,
+      a link that could not be fetched (fetch_failed)
+  4   too large: the API's 413 (an article or all of them over the character limits, a page
+      over --fetch-max-bytes)
   5   unauthorized: the API's 401 (--url without the service's key)
   6   overloaded: the API's 429
   7   not ready: the API's 503 (the engine failed to load, or is still loading)
@@ -75,7 +83,9 @@ exit status:
   9   --url: no service there, or an answer not in the API's shape
   130 interrupted (Ctrl-C)
 Errors go to stderr as "{PROG}: <code>: <message>", with the API's error code; never a traceback
-(-v logs it)."""
+(-v logs it). A link that cannot be fetched is left out with a warning on stderr ("{PROG}: warning:
+<code>: <message>") and the rest are summarized (status 0); when no article is left, or with
+--strict, the command ends with the first failed link's status instead."""
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -103,8 +113,9 @@ def _summarize_parser() -> argparse.ArgumentParser:
         "files",
         nargs="+",
         metavar="FILE",
-        help="article files, text or HTML (UTF-8; each file's path is its id), '-' for stdin; or one JSON"
-        " request file (*.json): the body POST /v1/summarize takes, flags overriding its fields",
+        help="article files, text or HTML (UTF-8; each file's path is its id), http(s) links (fetched here;"
+        " the link is the id), '-' for stdin; or one JSON request file (*.json): the body POST"
+        " /v1/summarize takes, flags overriding its fields",
     )
     parser.add_argument(
         "--request", action="store_true", help="read the one FILE (or -) as a JSON request whatever its name"
@@ -134,6 +145,25 @@ def _summarize_parser() -> argparse.ArgumentParser:
         metavar="S",
         help="seconds to wait for the summary (in this process: SUMMARIZER_REQUEST_TIMEOUT_S, 120;"
         f" --url: {URL_TIMEOUT_S:g})",
+    )
+    parser.add_argument(
+        "--fetch-timeout",
+        type=float,
+        default=FETCH_TIMEOUT_S,
+        metavar="S",
+        help=f"seconds to fetch one link, redirects included (default {FETCH_TIMEOUT_S:g})",
+    )
+    parser.add_argument(
+        "--fetch-max-bytes",
+        type=int,
+        default=FETCH_MAX_BYTES,
+        metavar="N",
+        help=f"the largest page a link may have, in bytes (default {FETCH_MAX_BYTES:,})",
+    )
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        help="a link that cannot be fetched ends the command (default: it is left out with a warning)",
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress and errors' tracebacks")
     return parser
@@ -166,16 +196,39 @@ def summarize(argv: Sequence[str]) -> int:
         parser.error("--api-key goes with --url")
     if args.timeout is not None and args.timeout <= 0:
         parser.error(f"--timeout must be positive, got {args.timeout:g}")
+    if args.fetch_timeout <= 0:
+        parser.error(f"--fetch-timeout must be positive, got {args.fetch_timeout:g}")
+    if args.fetch_max_bytes <= 0:
+        parser.error(f"--fetch-max-bytes must be positive, got {args.fetch_max_bytes}")
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
     try:
+        check_usage(args.files, args.background, request=args.request)
+        policy = FetchPolicy(
+            timeout_s=args.fetch_timeout,
+            max_bytes=args.fetch_max_bytes,
+            max_redirects=FETCH_MAX_REDIRECTS,
+            guard=False,
+            allow=(),
+        )
+        fetched = fetch_links([*args.files, *args.background], policy)
+        pages = {link: page for link, page in fetched.items() if isinstance(page, Fetched)}
+        failed = [page for page in fetched.values() if not isinstance(page, Fetched)]
+        files = [f for f in args.files if f not in fetched or f in pages]
+        if failed:
+            errors = [CliError.from_service(exc) for exc in failed]
+            if args.strict or not files:
+                sys.stderr.write("".join(e.render(PROG) for e in errors))
+                return errors[0].status
+            sys.stderr.write("".join(f"{PROG}: warning: {e.code}: {e.message} (left out)\n" for e in errors))
         inputs = gather(
-            args.files,
-            args.background,
+            files,
+            [f for f in args.background if f not in fetched or f in pages],
             sys.stdin.buffer,
+            pages=pages,
             request=args.request,
             max_words=args.max_words,
             num_facts=args.num_facts,

@@ -6,12 +6,19 @@ recognises markup by its content); the path is the id because it is what the rea
 article by, and it comes back in every source (`article_id`). No title is set: a file name is no
 headline, and a seq2seq model reads titles. A JSON file (`*.json`, or any one input with
 `--request`) is a request body taken as it is; flags given on the command line override its fields.
+
+A link (an `http://` or `https://` argument) is fetched here, on the user's own machine
+(`service.pages.fetch`, all links at once), and its page becomes `{"text": <the page>, "id": <the
+link as typed>, "url": <where it led, after redirects>}`; which links failed, and what that does to
+the command, is the command's to say (`service.cli.__main__`).
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -19,13 +26,15 @@ from typing import Any, BinaryIO
 from service.api.schemas import MAX_ID_CHARS
 from service.cli import exits
 from service.cli.exits import CliError
-from service.errors import BadRequest, InvalidInput, PayloadTooLarge
+from service.errors import BadRequest, FetchFailed, InvalidInput, PayloadTooLarge
+from service.pages.fetch import Fetched, FetchPolicy, fetch_all
 
 STDIN = "-"
 STDIN_ID = "stdin"
 # A guard against reading a file that is no article (a disk image named *.txt): far above any
 # request the API admits. The limits proper are the settings', checked where the API checks them.
 READ_LIMIT = 64 * 2**20
+LINK_RE = re.compile(r"https?://", re.I)
 
 
 @dataclass
@@ -67,7 +76,22 @@ class Inputs:
 
 
 def is_request(name: str) -> bool:
-    return name.lower().endswith(".json")
+    return name.lower().endswith(".json") and not is_link(name)
+
+
+def is_link(name: str) -> bool:
+    """An http(s) URL, fetched rather than opened as a file."""
+    return LINK_RE.match(name) is not None
+
+
+def fetch_links(
+    names: Sequence[str], policy: FetchPolicy
+) -> dict[str, Fetched | FetchFailed | PayloadTooLarge]:
+    """Each link among `names` (once, however often it is named): its page or why it failed, in order."""
+    links = list(dict.fromkeys(n for n in names if is_link(n)))
+    if not links:
+        return {}
+    return dict(zip(links, asyncio.run(fetch_all(links, policy)), strict=True))
 
 
 def read(name: str, stdin: BinaryIO) -> bytes:
@@ -96,12 +120,18 @@ def decode(name: str, data: bytes) -> str:
 
 
 def article_id(name: str) -> str:
-    """The path as given; a path longer than the API admits for an id keeps its end."""
+    """The path or link as given; a path longer than the API admits for an id keeps its end (the
+    file's name), a link its start (the site)."""
     label = STDIN_ID if name == STDIN else name
-    return label if len(label) <= MAX_ID_CHARS else Path(label).name[-MAX_ID_CHARS:]
+    if len(label) <= MAX_ID_CHARS:
+        return label
+    return label[: MAX_ID_CHARS - 1] + "…" if is_link(label) else Path(label).name[-MAX_ID_CHARS:]
 
 
-def article(name: str, stdin: BinaryIO) -> dict[str, Any]:
+def article(name: str, stdin: BinaryIO, pages: Mapping[str, Fetched]) -> dict[str, Any]:
+    if is_link(name):
+        page = pages[name]
+        return {"text": page.text, "id": article_id(name), "url": page.final_url}
     return {"text": decode(name, read(name, stdin)), "id": article_id(name)}
 
 
@@ -117,32 +147,43 @@ def request_file(name: str, stdin: BinaryIO) -> tuple[Any, bytes]:
         ) from None
 
 
+def check_usage(files: list[str], background: list[str], *, request: bool = False) -> None:
+    """Raise a usage `CliError` for stdin named twice, a request file beside other inputs, or a
+    link as the request (before any file is read or any link fetched)."""
+    if [*files, *background].count(STDIN) > 1:
+        raise CliError(exits.USAGE, "error", "stdin (-) can be read only once")
+    if request and any(is_link(f) for f in files):
+        raise CliError(exits.USAGE, "error", "--request reads a file or stdin, not a link")
+    requests = [f for f in files if request or is_request(f)]
+    if requests and len(files) > 1:
+        message = f"a JSON request ({requests[0]}) must be the only FILE (--background may add articles)"
+        raise CliError(exits.USAGE, "error", message)
+
+
 def gather(
     files: list[str],
     background: list[str],
     stdin: BinaryIO,
     *,
+    pages: Mapping[str, Fetched] | None = None,
     request: bool = False,
     max_words: int | None = None,
     num_facts: int | None = None,
     query: str | None = None,
 ) -> Inputs:
-    """The request body from the command line's files and flags.
+    """The request body from the command line's files, links and flags; each link's page is
+    taken from `pages` (`fetch_links`), so leave out the links that failed.
 
-    Raises `CliError`: a usage error for stdin named twice or a request file beside other inputs,
-    and the API's errors for files that cannot be a request.
+    Raises `CliError`: `check_usage`'s usage errors, and the API's errors for files that cannot
+    be a request.
     """
-    if [*files, *background].count(STDIN) > 1:
-        raise CliError(exits.USAGE, "error", "stdin (-) can be read only once")
-    requests = [f for f in files if request or is_request(f)]
-    if requests and len(files) > 1:
-        message = f"a JSON request ({requests[0]}) must be the only FILE (--background may add articles)"
-        raise CliError(exits.USAGE, "error", message)
-    if requests:
+    check_usage(files, background, request=request)
+    pages = pages or {}
+    if request or any(is_request(f) for f in files):
         body, raw = request_file(files[0], stdin)
         inputs = Inputs(body=body, raw=raw)
     else:
-        inputs = Inputs(body={"articles": [article(f, stdin) for f in files]}, files=list(files))
+        inputs = Inputs(body={"articles": [article(f, stdin, pages) for f in files]}, files=list(files))
     body = inputs.body
     if not isinstance(body, dict):
         return inputs  # not an object: the API's validation says so
@@ -154,7 +195,7 @@ def gather(
     if query is not None:
         body["query"] = query
     if background:
-        body["background"] = [article(f, stdin) for f in background]
+        body["background"] = [article(f, stdin, pages) for f in background]
         inputs.background_files = list(background)
     if (given or query is not None or background) and inputs.raw is not None:
         # Flags changed the request: what would be sent is the changed body.

@@ -69,6 +69,12 @@ def _footer(response: SummarizeResponse, articles: Sequence[str], background: Se
     if named:
         lines.append("Background: " + ", ".join(named))
     inp = response.input
+    for page in inp.pages:
+        which = f"[{'b' if page.background else ''}{page.article}]"
+        lines.append(
+            f"{which} read from an HTML page by {page.extractor}: {page.article_chars:,} characters of"
+            f" article in {page.markup_chars:,} of page" + (f", titled {page.title!r}" if page.title else "")
+        )
     read = f"read {inp.used} of {inp.total} {inp.unit}"
     if inp.budget is not None:
         read += f" (budget {inp.budget})"

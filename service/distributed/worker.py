@@ -74,11 +74,10 @@ class ClusterWorker:
         """(the result, "") or ("", why this row has none)."""
         try:
             request = SummarizeRequest.model_validate_json(body)
-            cluster = request.to_cluster(self.settings)
+            # Off the loop: reading a page is CPU work, and the other rows' requests wait on the loop.
+            cluster = await asyncio.to_thread(request.to_cluster, self.settings)
             result, _ = await self._runner.run(cluster)
-            response = SummarizeResponse.from_result(
-                result, request.articles, {}, request.query, request.background
-            )
+            response = SummarizeResponse.from_result(result, cluster, {})
         except ValidationError as exc:
             return "", f"{InvalidInput.code}: {problems(exc)}"
         except ServiceError as exc:

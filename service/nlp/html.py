@@ -29,6 +29,8 @@ BREAKING = frozenset(
 )
 # Inside SVG and MathML every tag is markup, whatever its name.
 FOREIGN = frozenset({"svg", "math"})
+# An SVG's accessible name and description: a browser shows neither ("Created with Sketch.").
+FOREIGN_HIDDEN = frozenset({"title", "desc"})
 # HTML's elements (current and obsolete). A tag of another name (`<Reuters>`) is shown as text,
 # unless it is namespaced (`<o:p>` from word processors) or a custom element (`<news-card>`).
 ELEMENTS = frozenset(
@@ -90,6 +92,7 @@ class _VisibleText(HTMLParser):
         self.templates = 0
         self.hidden = False  # any of the three above
         self.foreign = 0  # depth inside svg/math
+        self.foreign_hidden = 0  # depth inside an svg's title/desc
 
     def read(self) -> None:
         self.feed(BAD_CHARREF_RE.sub("~", self.text))
@@ -177,9 +180,14 @@ class _VisibleText(HTMLParser):
                 self.in_raw = True
         elif tag in FOREIGN and not closed:
             self.foreign += 1
+        elif self.foreign and tag in FOREIGN_HIDDEN and not closed:
+            self.foreign_hidden += 1
         elif tag in BREAKING:
             self._break(at)
-        self.hidden = self.in_head or self.in_raw or self.templates > 0
+        self._update_hidden()
+
+    def _update_hidden(self) -> None:
+        self.hidden = self.in_head or self.in_raw or self.templates > 0 or self.foreign_hidden > 0
 
     def handle_endtag(self, tag: str) -> None:
         at = self._offset()
@@ -194,9 +202,13 @@ class _VisibleText(HTMLParser):
             self.in_raw = False
         elif tag in FOREIGN:
             self.foreign = max(0, self.foreign - 1)
+            if not self.foreign:
+                self.foreign_hidden = 0  # an unclosed <title> ends with its svg
+        elif self.foreign and tag in FOREIGN_HIDDEN:
+            self.foreign_hidden = max(0, self.foreign_hidden - 1)
         elif tag in BREAKING:
             self._break(at)
-        self.hidden = self.in_head or self.in_raw or self.templates > 0
+        self._update_hidden()
 
     def parse_marked_section(self, i: int, report: int = 1) -> int:
         """`<![...` as browsers read it in HTML: a bogus comment up to the next `>`.

@@ -383,9 +383,31 @@ def test_html_articles_are_read_as_text(client: TestClient) -> None:
     data = r.json()
     assert "<" not in data["summary"] and "alert" not in data["summary"] and "color" not in data["summary"]
     assert "12 million euros on Monday & cut two programs" in data["summary"]
+    # A whole page: sources index the article text read from it, which the answer returns.
+    (read,) = data["input"]["pages"]
+    assert read["article"] == 0 and not read["background"] and read["extractor"].startswith("trafilatura")
+    assert read["markup_chars"] == len(page) and read["article_chars"] == len(read["text"])
+    assert read["title"] == "Gazette" and "alert" not in read["text"] and "color" not in read["text"]
     for fact in data["key_facts"]:
         (src,) = fact["sources"]
-        span = page[src["start"] : src["end"]]  # offsets index the markup as sent
+        assert " ".join(read["text"][src["start"] : src["end"]].split()) == fact["text"]
+
+
+def test_html_fragments_are_read_in_place(client: TestClient) -> None:
+    # A fragment (no page around it) has no furniture to strip: offsets index the markup as sent.
+    fragment = (
+        "<p>The <b>city council</b> approved a budget of 12 million euros on Monday "
+        "&amp; cut two programs.</p>"
+        "<p>Mayor Lena Ortiz said the money would pay for three new schools in the east.</p>"
+    )
+    r = client.post("/v1/summarize", json={"articles": [{"text": fragment}], "options": {"num_facts": 2}})
+    assert r.status_code == 200, r.text
+    data = r.json()
+    assert data["input"]["pages"] == []
+    assert "12 million euros on Monday & cut two programs" in data["summary"]
+    for fact in data["key_facts"]:
+        (src,) = fact["sources"]
+        span = fragment[src["start"] : src["end"]]
         assert span.endswith(".") and fact["text"].split()[-1] in span
 
 

@@ -26,6 +26,8 @@ BRIDGE_HTML = """<!doctype html><html><head><title>Bridge shut for repairs</titl
 <p>City engineer Ana Duarte said repairs would cost 4.2&nbsp;million euros &amp; take six weeks.</p>
 <script>var tracking = "never shown";</script>
 <p>About 18,000 vehicles cross the bridge each day, the city said.</p></body></html>"""
+# The same article as a fragment (no page around it): read in place, offsets into the markup.
+BRIDGE_FRAGMENT = BRIDGE_HTML[BRIDGE_HTML.index("<h1>") : BRIDGE_HTML.index("</body>")]
 BRIDGE_TEXT = (
     "The Alder Street bridge closed on Monday after inspectors found cracks in two support beams. "
     "Commuters faced long delays on the ring road. City engineer Ana Duarte said repairs would cost "
@@ -105,14 +107,38 @@ def test_selecting_a_fact_or_a_source_highlights_exactly_the_cited_sentence(tab:
     assert any(len(f["sources"]) > 1 for f in body["key_facts"]), "no fact with two sources was tried"
 
 
-def test_an_html_article_highlights_the_visible_text_of_its_cited_sentence(tab: Tab, server: str) -> None:
+def test_a_page_shows_the_article_read_from_it_with_the_cited_sentence(tab: Tab, server: str) -> None:
     page = tab.page
     page.goto(f"{server}/")
     fill_articles(page, [{"text": BRIDGE_HTML}, {"text": BRIDGE_TEXT}])
     page.get_by_label("Number of key facts").fill("10")
     body = summarize(page)
 
-    visible, where = visible_text(BRIDGE_HTML)
+    (read,) = body["input"]["pages"]
+    tried = 0
+    for i, fact in enumerate(body["key_facts"]):
+        for j, src in enumerate(fact["sources"]):
+            if src["article"] != 0:
+                continue
+            page.locator("#facts > li").nth(i).locator(".source").nth(j).click()
+            cited = read["text"][src["start"] : src["end"]]
+            assert marks(page) == [{"text": cited, "start": src["start"], "end": src["end"]}]
+            assert page.locator("#viewer-text").text_content() == read["text"]
+            assert "read from the page" in (page.locator("#viewer-where").text_content() or "")
+            tried += 1
+    assert tried, "no key fact cites the page"
+    assert "never shown" not in read["text"] and "color: red" not in read["text"]
+    assert "Read from an HTML page, read by trafilatura" in (page.locator("#input-rows").text_content() or "")
+
+
+def test_an_html_fragment_highlights_the_visible_text_of_its_cited_sentence(tab: Tab, server: str) -> None:
+    page = tab.page
+    page.goto(f"{server}/")
+    fill_articles(page, [{"text": BRIDGE_FRAGMENT}, {"text": BRIDGE_TEXT}])
+    page.get_by_label("Number of key facts").fill("10")
+    body = summarize(page)
+
+    visible, where = visible_text(BRIDGE_FRAGMENT)
     assert where is not None
     tried = 0
     for i, fact in enumerate(body["key_facts"]):

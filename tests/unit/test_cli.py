@@ -100,10 +100,14 @@ def test_html_files_are_read_as_html(cli: Cli, tmp_path: Path, ferry: list[dict[
     assert "<" not in data["summary"] and "track" not in data["summary"] and "margin" not in data["summary"]
     assert "Ferry workers in Port Alder walked off the job" in data["summary"]
     assert data["key_facts"]
+    # A whole page is read through the extractor: the navigation is not in the article read, and
+    # sources index the article text the answer returns.
+    (read,) = data["input"]["pages"]
+    assert read["title"] == "Ferry strike" and read["markup_chars"] == len(page)
+    assert "Home" not in read["text"] and "track" not in read["text"]
     for fact in data["key_facts"]:
         (src,) = fact["sources"]
-        # Offsets index the page as written: the sentence's markup, entities and all.
-        span = html.unescape(page[src["start"] : src["end"]])
+        span = read["text"][src["start"] : src["end"]]
         assert span.split() == fact["text"].split()
 
 
@@ -446,3 +450,12 @@ def test_the_sample_article_from_a_file_and_from_stdin(cli: Cli) -> None:
     for got in (cli("summarize", str(SAMPLE)), cli("summarize", "-", stdin=SAMPLE.read_bytes())):
         assert got.status == 0
         assert got.out.startswith(f"Summary\n{a.summary}\n\nKey facts\n1. {a.key_facts[0].text} [0:")
+
+
+def test_a_page_file_says_it_was_read_through_the_extractor(cli: Cli) -> None:
+    page = Path(__file__).parents[1] / "data" / "pages" / "harbour-talks.html"
+    got = cli("summarize", str(page), "-n", "2")
+    assert got.status == 0, got.err
+    assert "[0] read from an HTML page by trafilatura" in got.out
+    assert "characters of article in" in got.out and "Harbour talks resume in Valmora" in got.out
+    assert "cookies" not in got.out and "26 people" not in got.out

@@ -26,6 +26,7 @@ LAYERS: dict[str, int] = {
     "service.runner": 4,
     "service.engines": 3,
     "service.facts": 2,
+    "service.pages": 1,
     "service.nlp": 1,
     "service.domain": 0,
     "service.settings": 0,
@@ -34,7 +35,15 @@ LAYERS: dict[str, int] = {
 }
 # The one eval module that drives the system under test, and what of the service it may use.
 EVAL_ADAPTER = "eval.systems"
-SERVICE_SURFACE = ("service.settings", "service.engines", "service.domain", "service.errors")
+SERVICE_SURFACE = (
+    "service.settings",
+    "service.engines",
+    "service.domain",
+    "service.errors",
+    # The app itself, for `SummarizeClient`'s in-process mode: the page checker (eval/pages/)
+    # posts request bodies through FastAPI's TestClient and judges what a user gets back.
+    "service.api.app",
+)
 
 
 def module_name(path: Path) -> str:

@@ -297,7 +297,13 @@
 
   function render(request, answer) {
     const sent = request.body;
-    shown = { articles: sent.articles, background: sent.background || [] };
+    shown = { articles: [...sent.articles], background: [...(sent.background || [])] };
+    // A whole page was read through the extractor: its sources index the article text read.
+    for (const page of answer.input.pages || []) {
+      const group = page.background ? shown.background : shown.articles;
+      const a = group[page.article];
+      if (a) group[page.article] = { ...a, text: page.text, title: a.title || page.title, page };
+    }
     $("results").hidden = false;
     $("summary").textContent = answer.summary;
     const echo = $("query-echo");
@@ -389,6 +395,14 @@
       tr.append(th, el("td", `${a.total} ${input.unit}`), el("td", `${a.used} ${input.unit}`));
       tr.append(el("td", state, a.included && !a.truncated ? "" : "warn"));
       body.append(tr);
+      const read = shown.articles[a.article];
+      if (read && read.page) {
+        const note = el("tr", null, "page-note");
+        const td = el("td", `Read from an HTML page, ${pageNote(read.page)}.`);
+        td.colSpan = 4;
+        note.append(td);
+        body.append(note);
+      }
     }
   }
 
@@ -409,9 +423,10 @@
     trigger.setAttribute("aria-current", "true");
     placeViewer(trigger);
     $("viewer-title").textContent = articleName(source);
-    const where = `Sentence ${source.sentence + 1}, characters ${source.start}–${source.end}`;
+    let where = `Sentence ${source.sentence + 1}, characters ${source.start}–${source.end}`;
+    if (article.page) where += ` of the article read from the page (${pageNote(article.page)})`;
     $("viewer-where").textContent = where;
-    const mark = renderArticle($("viewer-text"), article.text, source.start, source.end);
+    const mark = renderArticle($("viewer-text"), article.text, source.start, source.end, !!article.page);
     if (mark) mark.scrollIntoView({ block: "center", behavior: "instant" });
     statusLine.textContent = `Showing ${articleName(source)}, sentence ${source.sentence + 1}.`;
   }
@@ -426,10 +441,16 @@
     if (viewer.parentElement !== home) home.append(viewer);
   }
 
-  // Shows `text` with text[start:end] highlighted; an HTML article as its visible text.
-  function renderArticle(container, text, start, end) {
+  function pageNote(page) {
+    const n = (x) => x.toLocaleString("en");
+    return `read by ${page.extractor}: ${n(page.article_chars)} characters of article in ${n(page.markup_chars)} of page`;
+  }
+
+  // Shows `text` with text[start:end] highlighted; an HTML article as its visible text (`plain`:
+  // the text is what the service read from a page, shown as it is).
+  function renderArticle(container, text, start, end, plain) {
     container.replaceChildren();
-    const html = HTML_HINT.test(text);
+    const html = !plain && HTML_HINT.test(text);
     container.classList.toggle("html", html);
     const parts = html ? visibleParts(text) : [{ text, start: 0, end: text.length }];
     let mark = null;
