@@ -106,6 +106,18 @@ class Settings(BaseSettings):
         # extractor reads the largest within ~2 s on 2 cores (benchmarks/worst_case.py).
         description="UTF-8 bytes of one article as sent, markup included: the raw page (413).",
     )
+    max_page_elements: int = Field(
+        20_000,
+        ge=100,
+        # The extractor's time grows faster than linearly with a page's elements (a page of 20,000
+        # paragraphs: ~6 s on one core); real pages have under 10,000 (p99 of 206: 3,244).
+        description="HTML elements of one page (413).",
+    )
+    max_request_elements: int = Field(
+        50_000,
+        ge=100,
+        description="HTML elements of all pages of a request together (413): bounds its reading time.",
+    )
     max_article_chars: int = Field(
         100_000,
         ge=100,

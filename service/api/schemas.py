@@ -23,7 +23,7 @@ from service.domain import (
     SourceRef,
 )
 from service.errors import InvalidInput, PayloadTooLarge
-from service.pages.extract import read_article
+from service.pages.extract import Budget, read_article
 from service.settings import Settings
 
 # Hard ceilings of the schema; the configured limits (settings) are checked on top of these. An
@@ -154,12 +154,14 @@ class SummarizeRequest(BaseModel):
                         f"{name} {i} has {size} bytes as sent; the limit is {settings.max_page_bytes}"
                     )
         read: list[list[Article]] = []
+        budget = Budget(per_page=settings.max_page_elements, total=settings.max_request_elements)
         for name, group in groups:
             read.append([])
             for i, a in enumerate(group):
                 article = read_article(
                     Article(text=a.text or "", title=a.title, id=a.id, url=a.url, published=a.published),
                     f"{name} {i}",
+                    budget,
                     stop,
                 )
                 n, limit = len(article.text), settings.max_article_chars

@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from importlib.metadata import version
 
@@ -36,8 +36,6 @@ DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 BLOCK_SPLIT_RE = re.compile(r"\s*\n\s*")
 MIN_BLOCK_WORDS = 4
 MIN_BLOCK_CHARS = 20
-# Twice the most elements seen on a real news page (9,893 of 206 benchmark pages; p99 3,244).
-MAX_ELEMENTS = 20_000
 
 EXTRACTOR = f"trafilatura {version('trafilatura')}"
 # Publication dates come from the page's markup (meta tags, JSON-LD, <time>, the URL), the
@@ -57,14 +55,23 @@ class PageText:
     title: str | None
     published: datetime | None
     language: str | None
+    elements: int  # HTML elements of the page
 
 
-def extract(html: str, max_elements: int = MAX_ELEMENTS) -> PageText:
+class ElementsOver(Exception):
+    """A page with more HTML elements than its reader was allowed to read."""
+
+    def __init__(self, elements: int) -> None:
+        super().__init__(f"{elements} HTML elements")
+        self.elements = elements
+
+
+def extract(html: str, max_elements: int | None = None) -> PageText:
     """The main text and metadata of one page.
 
-    Raises `InvalidInput` when it holds no article, `PayloadTooLarge` when it has more than
+    Raises `InvalidInput` when it holds no article, `ElementsOver` when it has more than
     `max_elements` elements: the extractor's time grows faster than linearly with them (20,000
-    links take ~4 s on one core, 150,000 over a minute), and real pages have under 10,000.
+    paragraphs take ~6 s on one core, 150,000 links over a minute; real pages have under 10,000).
     """
     # Imported here: trafilatura loads its models and settings (~0.3 s), which plain-text
     # requests and the command line's --help never need.
@@ -80,8 +87,8 @@ def extract(html: str, max_elements: int = MAX_ELEMENTS) -> PageText:
     if tree is None:
         raise InvalidInput("no article text could be extracted from the page")
     elements = sum(1 for _ in tree.iter())
-    if elements > max_elements:
-        raise PayloadTooLarge(f"the page has {elements} HTML elements; the limit is {max_elements}")
+    if max_elements is not None and elements > max_elements:
+        raise ElementsOver(elements)
     try:
         doc = trafilatura.bare_extraction(
             tree,
@@ -112,6 +119,7 @@ def extract(html: str, max_elements: int = MAX_ELEMENTS) -> PageText:
         title=title,
         published=published,
         language=lang.group(1).replace("_", "-") if lang else None,
+        elements=elements,
     )
 
 
@@ -127,21 +135,31 @@ def warm_extractor() -> None:
     extract(WARM_PAGE)
 
 
-def read_article(article: Article, which: str, stop: threading.Event | None = None) -> Article:
+def read_article(
+    article: Article, which: str, budget: Budget, stop: threading.Event | None = None
+) -> Article:
     """`article` as the engine reads it: a page's article text and metadata, anything else as sent.
 
     The caller's title and date win over the page's. `which` names the article in errors
-    ("article 2"). `stop`, once set, ends the work before extraction (`Cancelled`).
+    ("article 2"); `budget` is the request's allowance of HTML elements, which the page's take
+    from. `stop`, once set, ends the work before extraction (`Cancelled`).
     """
     if not is_page(article.text):
         return article
     check(stop)
     try:
-        page = extract(article.text)
+        page = extract(article.text, min(budget.per_page, budget.left))
     except InvalidInput as e:
         raise InvalidInput(f"{which} is an HTML page, but {e.message}") from None
-    except PayloadTooLarge as e:
-        raise PayloadTooLarge(f"{which}: {e.message}") from None
+    except ElementsOver as e:
+        if e.elements > budget.per_page:
+            raise PayloadTooLarge(
+                f"{which} is a page of {e.elements} HTML elements; the limit is {budget.per_page}"
+            ) from None
+        raise PayloadTooLarge(
+            f"the request's pages have more than {budget.total} HTML elements together (the limit)"
+        ) from None
+    budget.left -= page.elements
     return replace(
         article,
         text=page.text,
@@ -155,3 +173,15 @@ def read_article(article: Article, which: str, stop: threading.Event | None = No
             language=page.language,
         ),
     )
+
+
+@dataclass
+class Budget:
+    """How many HTML elements a request's pages may have: each, and all together."""
+
+    per_page: int
+    total: int
+    left: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.left = self.total

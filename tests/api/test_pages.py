@@ -144,3 +144,16 @@ def test_a_page_without_an_article_is_a_clear_422(client: TestClient, page: str)
     assert r.status_code == 422, r.text
     message = r.json()["error"]["message"]
     assert message.startswith("article 1 is an HTML page") and "no article text" in message
+
+
+def test_html_elements_are_bounded_per_page_and_per_request() -> None:
+    # The extractor's time grows faster than linearly with a page's elements: both are capped.
+    many = PAGE.replace("</article>", "<p>x</p>" * 400 + "</article>")
+    with serve(Settings(max_page_elements=300, max_request_elements=1_000)) as client:
+        r = client.post("/v1/summarize", json={"articles": [{"text": many}]})
+        assert r.status_code == 413 and r.json()["error"]["code"] == "payload_too_large"
+        assert "article 0 is a page of" in r.text and "the limit is 300" in r.text
+        # Each page within its cap; together over the request's.
+        r = client.post("/v1/summarize", json={"articles": [{"text": PAGE}] * 25})
+        assert r.status_code == 413 and "more than 1000 HTML elements together" in r.text
+        assert client.post("/v1/summarize", json={"articles": [{"text": PAGE}] * 2}).status_code == 200

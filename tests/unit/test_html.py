@@ -146,3 +146,14 @@ def test_a_source_ending_in_a_reference_covers_all_of_it() -> None:
     spans = [markup[s.start : s.end] for s in sentences]
     assert spans == ["Prices rose at Smith &amp; Sons.", "The mayor said &quot;no&quot;"]
     assert [s.text for s in sentences] == ["Prices rose at Smith & Sons.", 'The mayor said "no"']
+
+
+def test_an_svg_title_and_description_are_not_shown() -> None:
+    # A logo's accessible name ("Created with Sketch.") is not page text; an SVG <text> is.
+    page = (
+        "<p>Ferry talks resumed.</p><svg><title>Fill 2 Copy 11</title><desc>Created with Sketch.</desc>"
+        "<text>Chart label</text></svg><p>More news.</p>"
+    )
+    assert visible(page) == "Ferry talks resumed. Chart label More news."
+    # An unclosed <title> ends with its svg; an HTML <title> outside svg is the head's, as before.
+    assert visible("<svg><title>Open title</svg><p>after</p>") == "after"
