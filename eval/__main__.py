@@ -4,6 +4,9 @@
 
 `python -m eval conflicts {mine,export,score} ...`: the precision and recall of reported conflicts
 on labelled sentence pairs (docs/conflict-labels.md).
+
+`python -m eval pages --data PAGES.jsonl.gz ...`: raw web pages sent as articles; how much of each
+summary and key fact is in the page's article, refusals and times (eval/pages/).
 """
 
 from __future__ import annotations
@@ -29,6 +32,9 @@ from eval.conflicts import (
 )
 from eval.conflicts import RESULTS as CONFLICT_RESULTS
 from eval.data import DEFAULT_FIELDS, DataError, Fields
+from eval.pages.report import pages_table
+from eval.pages.run import RESULTS as PAGES_RESULTS
+from eval.pages.run import PagesConfig, run_pages
 from eval.paraphrase import RESULTS, ParaphraseConfig, paraphrase_table, run_paraphrase
 from eval.report import facts_table, paired_table, score_table
 from eval.rouge.perl155 import RougeOptionError
@@ -179,7 +185,54 @@ def _parser() -> argparse.ArgumentParser:
     )
     para.add_argument("-v", "--verbose", action="store_true")
     _conflicts_parser(sub)
+    _pages_parser(sub)
     return parser
+
+
+def _pages_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    pages = sub.add_parser(
+        "pages", help="raw web pages as articles: is what the service says in the article? (eval/pages/)"
+    )
+    pages.add_argument(
+        "--data",
+        type=Path,
+        required=True,
+        help="pages JSONL(.gz): {id, html, article_body | expected_article_html | expected_text}",
+    )
+    pages.add_argument(
+        "--url", help="a running service, e.g. http://127.0.0.1:8000 (default: the app in this process)"
+    )
+    pages.add_argument(
+        "--max-words",
+        type=_int_in(*MAX_WORDS_RANGE),
+        help="summary budget sent with each page (default: the service's)",
+    )
+    pages.add_argument(
+        "--num-facts", type=_int_in(*NUM_FACTS_RANGE), help="key facts asked (default: the service's)"
+    )
+    pages.add_argument("--out", type=Path, help="write results.json, pages.jsonl and failures.jsonl here")
+    pages.add_argument("--limit", type=_int_in(1), help="only the first N pages")
+    pages.add_argument("-v", "--verbose", action="store_true")
+
+
+def _pages(args: argparse.Namespace) -> int:
+    config = PagesConfig(
+        data=args.data,
+        url=args.url,
+        max_words=args.max_words,
+        num_facts=args.num_facts,
+        out=args.out,
+        limit=args.limit,
+    )
+    try:
+        results = run_pages(config)
+    except (DataError, FileNotFoundError, TimeoutError, RuntimeError) as exc:
+        sys.stderr.write(f"error: {exc}\n")
+        return 2
+    sys.stdout.write(pages_table(results))
+    if args.out:
+        sys.stdout.write(f"results: {args.out / PAGES_RESULTS}\n")
+    return 0
 
 
 def _thresholds(text: str) -> tuple[float, ...]:
@@ -318,6 +371,8 @@ def main(argv: list[str] | None = None) -> int:
         return _paraphrase(args)
     if args.command == "conflicts":
         return _conflicts(args)
+    if args.command == "pages":
+        return _pages(args)
     defaults = DEFAULT_FIELDS[args.format]
     fields = Fields(
         id=args.id_field or defaults.id,

@@ -8,6 +8,7 @@ the headline is the title when there is no `title`.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import logging
@@ -221,8 +222,10 @@ def _query(row: dict[str, Any], where: str) -> str | None:
 
 
 def json_rows(path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
-    """The objects of a JSONL file, each with where it stands ("file:line"); blank lines skipped."""
-    with path.open(encoding="utf-8") as f:
+    """The objects of a JSONL file (gzipped when it ends .gz), each with where it stands
+    ("file:line"); blank lines skipped."""
+    opener = gzip.open if path.name.endswith(".gz") else open
+    with opener(path, "rt", encoding="utf-8") as f:
         for n, line in enumerate(f, 1):
             if not line.strip():
                 continue

@@ -2,6 +2,8 @@
 
 The harness's one adapter to the service: the only module of `eval` that imports it (its
 settings, engine factory and data types), so the rest of the harness measures from outside.
+`SummarizeClient` posts raw request bodies to the HTTP API (a running service, or the app built
+in this process) for checks that judge what a user gets back, status codes included.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import time
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import httpx
 
@@ -30,6 +32,9 @@ from service.domain import (
 from service.engines import build_engine, run_batch
 from service.errors import InvalidInput
 from service.settings import Settings
+
+if TYPE_CHECKING:
+    from fastapi.testclient import TestClient
 
 log = logging.getLogger(__name__)
 
@@ -246,3 +251,125 @@ class RemoteSystem:
             finally:
                 for t in tasks:
                     t.cancel()
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One answer of /v1/summarize as a user gets it: the status, the JSON body, and the client's
+    time (retries included)."""
+
+    status: int  # 0: no answer at all (the connection failed on every try)
+    body: dict[str, Any]  # the response, or the error body {"error": {"code", "message", ...}}
+    wall_ms: float
+
+
+class SummarizeClient:
+    """Posts request bodies to the service's `/v1/summarize` as a user does, and nothing else.
+
+    With `url`: a running service over HTTP. Without: the app as `python -m service` builds it
+    (`service.api.app.create_app`, settings from SUMMARIZER_*), in this process through FastAPI's
+    TestClient: the same validation, limits and error bodies, no server to start. Retries a 429 or
+    503 (overloaded, still loading) with backoff; every other status is the answer.
+    """
+
+    def __init__(
+        self,
+        url: str | None = None,
+        timeout_s: float = 300.0,
+        retries: int = 3,
+        ready_timeout_s: float = 60.0,
+    ) -> None:
+        self.url = url.rstrip("/") if url else None
+        self.timeout_s = timeout_s
+        self.ready_timeout_s = ready_timeout_s
+        self.retries = retries
+        self.settings: Settings | None = None
+        self._client: httpx.Client | TestClient | None = None
+
+    def describe(self) -> dict[str, Any]:
+        if self.url:
+            return {"kind": "service", "url": self.url}
+        limits = {}
+        if self.settings is not None:
+            dumped = self.settings.model_dump()
+            limits = {k: v for k, v in dumped.items() if k.startswith(("max_", "default_"))}
+            limits["engine"] = self.settings.engine_name
+        return {"kind": "in-process app", "settings": limits}
+
+    def __enter__(self) -> SummarizeClient:
+        if self.url:
+            self._client = httpx.Client(base_url=self.url, timeout=self.timeout_s)
+        else:
+            # Imported here: only the in-process mode needs the app (and FastAPI's test client).
+            from fastapi.testclient import TestClient
+
+            from service.api.app import create_app
+
+            self.settings = Settings()
+            client = TestClient(create_app(self.settings), raise_server_exceptions=False)
+            client.__enter__()  # runs the app's lifespan: the engine starts loading
+            self._client = client
+        try:
+            self._wait_ready(self._client)
+        except BaseException:
+            self.__exit__(None, None, None)
+            raise
+        return self
+
+    def _wait_ready(self, client: httpx.Client | TestClient) -> None:
+        """Until /readyz answers 200, as a user's script waits; TimeoutError past `ready_timeout_s`,
+        RuntimeError at once when /healthz says the engine failed to load."""
+        where = self.url or "the in-process service"
+        deadline = time.monotonic() + self.ready_timeout_s
+        last = ""
+        while time.monotonic() < deadline:
+            try:
+                if client.get("/readyz").status_code == 200:
+                    return
+                if client.get("/healthz").status_code == 503:
+                    raise RuntimeError(f"{where}: the engine failed to load")
+                last = "not ready"
+            except httpx.TransportError as exc:
+                last = f"{type(exc).__name__}: {exc}"
+            time.sleep(0.2)
+        raise TimeoutError(f"{where} was not ready within {self.ready_timeout_s:g} s ({last})")
+
+    def __exit__(self, *exc: object) -> None:
+        if self._client is not None:
+            self._client.__exit__(None, None, None)
+            self._client = None
+
+    def post(self, body: dict[str, Any]) -> Reply:
+        """POST `body` as JSON to /v1/summarize; the final answer after any retries."""
+        if self._client is None:
+            raise RuntimeError("SummarizeClient is used outside its `with` block")
+        t0 = time.perf_counter()
+        delay = 0.5
+        for attempt in range(self.retries + 1):
+            try:
+                r = self._client.post("/v1/summarize", json=body)
+            except httpx.TransportError as exc:
+                status, answer = (
+                    0,
+                    {"error": {"code": "no_answer", "message": f"{type(exc).__name__}: {exc}"}},
+                )
+            else:
+                status = r.status_code
+                try:
+                    parsed = r.json()
+                except ValueError:
+                    parsed = None
+                answer = (
+                    parsed
+                    if isinstance(parsed, dict)
+                    else {"error": {"code": "not_json", "message": r.text[:200]}}
+                )
+                if status not in (429, 503):
+                    break
+                retry_after = r.headers.get("retry-after", "")
+                if retry_after.isdigit():
+                    delay = max(delay, float(retry_after))
+            if attempt < self.retries:
+                time.sleep(delay)
+                delay = min(delay * 2, 30.0)
+        return Reply(status=status, body=answer, wall_ms=(time.perf_counter() - t0) * 1e3)

@@ -19,9 +19,14 @@ import threading
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from importlib.metadata import version
+from typing import TYPE_CHECKING
 
 from service.domain import Article, Page
 from service.errors import InvalidInput, PayloadTooLarge, check
+
+if TYPE_CHECKING:
+    from lxml.html import HtmlElement
+    from trafilatura.settings import Document
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +71,37 @@ class ElementsOver(Exception):
         self.elements = elements
 
 
+def _blocks(tree: HtmlElement | None, precision: bool) -> tuple[Document, list[str]] | None:
+    """trafilatura's document and the article's blocks, or None when it finds no article."""
+    import trafilatura
+    from trafilatura.settings import Document
+
+    if tree is None:
+        return None
+    try:
+        doc = trafilatura.bare_extraction(
+            tree,
+            with_metadata=True,
+            favor_precision=precision,
+            include_comments=False,
+            include_tables=False,
+            include_images=False,
+            date_extraction_params=DATE_PARAMS,
+        )
+    except Exception:  # a page that breaks the parser is the page's fault: a 422, not a 500
+        log.warning("trafilatura failed on a page", exc_info=True)
+        raise InvalidInput("the page could not be parsed") from None
+    if not isinstance(doc, Document):  # None: nothing found (a dict only with as_dict=True)
+        return None
+    blocks = [b for b in BLOCK_SPLIT_RE.split((doc.text or "").strip()) if b]
+    # With no article, trafilatura's fallbacks return what text there is: a menu's "Home", a
+    # button. An article has a block of a clause at least, not a label (scripts without spaces
+    # between words: by characters).
+    if not any(len(b.split()) >= MIN_BLOCK_WORDS or len(b) >= MIN_BLOCK_CHARS for b in blocks):
+        return None
+    return doc, blocks
+
+
 def extract(html: str, max_elements: int | None = None) -> PageText:
     """The main text and metadata of one page.
 
@@ -75,8 +111,6 @@ def extract(html: str, max_elements: int | None = None) -> PageText:
     """
     # Imported here: trafilatura loads its models and settings (~0.3 s), which plain-text
     # requests and the command line's --help never need.
-    import trafilatura
-    from trafilatura.settings import Document
     from trafilatura.utils import load_html
 
     try:
@@ -89,26 +123,12 @@ def extract(html: str, max_elements: int | None = None) -> PageText:
     elements = sum(1 for _ in tree.iter())
     if max_elements is not None and elements > max_elements:
         raise ElementsOver(elements)
-    try:
-        doc = trafilatura.bare_extraction(
-            tree,
-            with_metadata=True,
-            include_comments=False,
-            include_tables=False,
-            include_images=False,
-            date_extraction_params=DATE_PARAMS,
-        )
-    except Exception:  # a page that breaks the parser is the page's fault: a 422, not a 500
-        log.warning("trafilatura failed on a page", exc_info=True)
-        raise InvalidInput("the page could not be parsed") from None
-    if not isinstance(doc, Document):  # None: nothing found (a dict only with as_dict=True)
+    # Precision first: furniture left in becomes summary sentences and facts, while a paragraph
+    # missed costs little (docs/pages.md). Where that finds no article, trafilatura's defaults.
+    found = _blocks(tree, precision=True) or _blocks(load_html(html), precision=False)
+    if found is None:
         raise InvalidInput("no article text could be extracted from the page")
-    blocks = [b for b in BLOCK_SPLIT_RE.split((doc.text or "").strip()) if b]
-    # With no article, trafilatura's fallbacks return what text there is: a menu's "Home", a
-    # button. An article has a block of a clause at least, not a label (scripts without spaces
-    # between words: by characters).
-    if not any(len(b.split()) >= MIN_BLOCK_WORDS or len(b) >= MIN_BLOCK_CHARS for b in blocks):
-        raise InvalidInput("no article text could be extracted from the page")
+    doc, blocks = found
     title = (doc.title or "").strip() or None
     published = None
     if doc.date and DATE_RE.fullmatch(doc.date):

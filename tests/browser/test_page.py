@@ -342,3 +342,17 @@ def test_every_control_is_labelled_and_the_tab_order_follows_the_form(tab: Tab, 
     # First visits only: past the end, the focus comes round again.
     assert list(dict.fromkeys(x for x in order if x in expected)) == expected, order
     assert order[0] == "Skip to the results"
+
+
+def test_a_box_holding_a_link_asks_the_service_to_fetch_it(tab: Tab, server: str) -> None:
+    # This service does not fetch links (the default): the page says so next to that article.
+    page = tab.page
+    page.goto(f"{server}/")
+    fill_articles(page, [{"text": BRIDGE_TEXT}, {"text": "  https://news.example/bridge.html \n"}])
+    with page.expect_request(lambda r: r.url.endswith("/v1/summarize")) as sent:
+        page.get_by_role("button", name="Summarize").click()
+    assert sent.value.post_data_json["articles"][1] == {"url": "https://news.example/bridge.html"}
+    text = page.locator("#articles > li").nth(1).get_by_label("Text or HTML")
+    error = page.locator(f"#{text.get_attribute('aria-describedby')}")
+    error.wait_for()
+    assert "does not fetch links" in (error.text_content() or "")

@@ -108,7 +108,10 @@
     const cards = { articles: [], background: [] };
     for (const card of list.children) {
       if (isEmpty(card)) continue; // an untouched box is not an article
-      const article = { text: field(card, "text").value };
+      const text = field(card, "text").value;
+      // A box holding only a link asks the service to fetch it (where its operator allows).
+      const link = /^\s*(https?:\/\/\S+)\s*$/i.exec(text);
+      const article = link ? { url: link[1] } : { text };
       const title = field(card, "title").value.trim();
       const published = field(card, "published").value;
       if (title) article.title = title;
@@ -242,8 +245,9 @@
         first = first || place[1] || place[0];
       }
     } else if (status === 413 || status === 422) {
-      // The limits name the article: "article 2 has 120000 characters; the limit is 100000".
-      const named = /^(background )?article (\d+) has/.exec(message);
+      // The limits and page errors name the article: "article 2 has 120000 characters; the limit
+      // is 100000", "article 1 is an HTML page, but ...", "could not fetch ...: ... (article 0)".
+      const named = /\b(background )?article (\d+)\b/.exec(message);
       const place = named
         ? target(`${named[1] ? "background" : "articles"}.${named[2]}.text`, request.cards)
         : [$("articles-error"), null];
