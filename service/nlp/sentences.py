@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from service.errors import check
+from service.nlp.boundaries import mend
 from service.nlp.html import visible_spans
 from service.nlp.segmenter import Chunks, sentence_spans
 from service.nlp.words import INVISIBLE_RE, WORD_RE, content_stems, count_words, normalize_space
@@ -105,7 +106,8 @@ TERMINAL_RE = re.compile(r"""[.!?]["'’”)\]]*\s*$|[.!?]\s*(?:''|")\s*$""")
 def split_sentences(
     text: str, stop: threading.Event | None = None, chunks: Chunks | None = None
 ) -> list[tuple[int, int]]:
-    """Character spans of the sentences in `text`, from syntok (paragraph- and abbreviation-aware).
+    """Character spans of the sentences in `text`, from syntok (paragraph- and abbreviation-aware),
+    mended where its rules miss on news text (titles, ordinals, headline lines: `boundaries.mend`).
 
     `stop`, once set, ends the work (`Cancelled`). Texts split with the same `chunks` tokenize
     each distinct chunk once (`service.nlp.segmenter`).
@@ -127,7 +129,7 @@ def split_sentences(
             merged[-1] = (merged[-1][0], end)
         else:
             merged.append((start, end))
-    return merged
+    return mend(text, merged)
 
 
 def fit_words(text: str, max_words: int) -> str:
