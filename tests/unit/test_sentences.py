@@ -60,6 +60,9 @@ def test_fit_words_keeps_whole_sentences_within_budget() -> None:
         "CREDIT: Jane Doe/Example Wire",
         "-- Distributed by Example News Service.",
         "Call 1-800-555-0142 for tickets.",
+        # Web pages' pitches, inside the article's own container where an extractor keeps them.
+        "Sign up for the free daily newsletter.",
+        "Follow the Harbour Desk on Instagram, Facebook and YouTube.",
     ],
 )
 def test_boilerplate_lines_are_not_sentences(line: str) -> None:
@@ -77,6 +80,8 @@ def test_boilerplate_lines_are_not_sentences(line: str) -> None:
         "Critics tried to discredit: first the mayor, then the council.",
         "He left a voicemail: the vote had been postponed.",
         "Officials said 21-800-3 was the case number in the Rotterdam court.",
+        "Millions follow the singer on Instagram, where she announced the tour.",
+        "Readers who sign up for the paper's print edition get the newsletter for free.",
     ],
 )
 def test_news_about_such_things_is_kept(sentence: str) -> None:
