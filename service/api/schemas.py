@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import threading
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
@@ -37,8 +37,19 @@ MAX_ID_CHARS = 200
 _ISO_START_RE = re.compile(r"\d{4}-\d{2}")
 
 
+def _text_required(schema: dict[str, Any]) -> None:
+    """The schema says `text` is a required string, as it is where the service does not fetch
+    links (the default); where it does, `{"url": ...}` alone is accepted too (the field's
+    description says so)."""
+    schema["required"] = [*schema.get("required", []), "text"]
+    text = schema["properties"]["text"]
+    strings = [s for s in text.pop("anyOf", []) if s.get("type") != "null"]
+    text.update(strings[0] if strings else {"type": "string"})
+    text.pop("default", None)
+
+
 class ArticleIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_text_required)
 
     # Before `text`, whose check reads it (pydantic validates fields in this order).
     url: str | None = Field(
