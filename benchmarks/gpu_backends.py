@@ -96,7 +96,7 @@ def raw_tokens_per_s(engine: Seq2SeqEngine, clusters: Sequence[Cluster], batch: 
     """The backend's own batched call on the service's prompts, without the service around it."""
     prompts = [p for c in clusters for p in engine.prepare(c).prompts.values()]
     rows = [prompts[i % len(prompts)] for i in range(batch)]
-    gen = engine.decoding("summary")
+    gen, _ = engine.decoding("summary")
     runtime = engine.runtime
     runtime.decode(rows[:1], gen, [NEW_TOKENS], [None], engine.max_input_tokens)  # warm-up
     sync(runtime.device)

@@ -11,15 +11,18 @@ from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from service.domain import MAX_MAX_WORDS, MAX_NUM_FACTS, MIN_MAX_WORDS, MIN_NUM_FACTS, EngineName
+from service.prompts import Task
 
 
 @dataclass(frozen=True)
-class GenerationSettings:
-    """Decoding settings for one task (summary or facts). Decoding is always greedy/beam, never sampled."""
+class Decoding:
+    """How one task (summary or facts) decodes, always greedy or beam search, never sampled.
+
+    No output limit: rows that decode alike share a call, each ending at its own limit.
+    """
 
     num_beams: int
     min_new_tokens: int
-    max_new_tokens: int
     no_repeat_ngram_size: int
     length_penalty: float
 
@@ -85,7 +88,7 @@ class Settings(BaseSettings):
         ge=0.0,
         le=1.0,
         description="Merge score at which sentences of two articles count as one fact (its support);"
-        " higher is stricter (default: the score's fitted threshold, 0.82).",
+        " higher is stricter (default: the score's fitted threshold, service.facts.same_fact.THRESHOLD).",
     )
 
     # --- request limits -----------------------------------------------------------------------
@@ -213,9 +216,10 @@ class Settings(BaseSettings):
             )
         if self.engine == "seq2seq" and not self.model:
             raise ValueError("SUMMARIZER_ENGINE=seq2seq needs SUMMARIZER_MODEL (a hub id or directory)")
-        for task in ("summary", "facts"):
-            if getattr(self, f"{task}_min_new_tokens") > getattr(self, f"{task}_max_new_tokens"):
-                raise ValueError(f"{task}_min_new_tokens must not exceed {task}_max_new_tokens")
+        if self.summary_min_new_tokens > self.summary_max_new_tokens:
+            raise ValueError("summary_min_new_tokens must not exceed summary_max_new_tokens")
+        if self.facts_min_new_tokens > self.facts_max_new_tokens:
+            raise ValueError("facts_min_new_tokens must not exceed facts_max_new_tokens")
         return self
 
     @property
@@ -224,11 +228,18 @@ class Settings(BaseSettings):
             return "seq2seq" if self.model else "embedded"
         return self.engine
 
-    def generation(self, task: Literal["summary", "facts"]) -> GenerationSettings:
-        return GenerationSettings(
+    def decoding(self, task: Task) -> tuple[Decoding, int]:
+        """How `task` decodes, and its most new tokens."""
+        if task == "summary":
+            return Decoding(
+                num_beams=self.num_beams,
+                min_new_tokens=self.summary_min_new_tokens,
+                no_repeat_ngram_size=self.summary_no_repeat_ngram_size,
+                length_penalty=self.summary_length_penalty,
+            ), self.summary_max_new_tokens
+        return Decoding(
             num_beams=self.num_beams,
-            min_new_tokens=getattr(self, f"{task}_min_new_tokens"),
-            max_new_tokens=getattr(self, f"{task}_max_new_tokens"),
-            no_repeat_ngram_size=getattr(self, f"{task}_no_repeat_ngram_size"),
-            length_penalty=getattr(self, f"{task}_length_penalty"),
-        )
+            min_new_tokens=self.facts_min_new_tokens,
+            no_repeat_ngram_size=self.facts_no_repeat_ngram_size,
+            length_penalty=self.facts_length_penalty,
+        ), self.facts_max_new_tokens

@@ -38,7 +38,7 @@ from types import ModuleType
 from typing import Any
 
 from service.engines.runtime import FALLBACK_MAX_INPUT, Runtime, model_input_limit, usable_cores
-from service.settings import GenerationSettings, Settings
+from service.settings import Decoding, Settings
 
 log = logging.getLogger(__name__)
 
@@ -241,7 +241,7 @@ class CT2Runtime(Runtime):
     def decode(
         self,
         prompts: list[str],
-        gen: GenerationSettings,
+        gen: Decoding,
         limits: Sequence[int],
         stop: Sequence[threading.Event | None],
         max_input_tokens: int,
@@ -270,7 +270,7 @@ class CT2Runtime(Runtime):
     def _translate(
         self,
         prompts: list[str],
-        gen: GenerationSettings,
+        gen: Decoding,
         limits: Sequence[int],
         stop: Sequence[threading.Event | None],
         max_input_tokens: int,

@@ -52,6 +52,12 @@ BIAS = -4.2
 THRESHOLD = 0.82
 
 
+def merge_threshold(configured: float | None) -> float:
+    """The merge score in force: the operator's (SUMMARIZER_SAME_FACT_THRESHOLD), else the fitted
+    `THRESHOLD`. The one place the two meet."""
+    return THRESHOLD if configured is None else configured
+
+
 @dataclass(frozen=True)
 class Wording:
     """What the score reads of one sentence, computed once per sentence."""
@@ -177,7 +183,7 @@ def _bound(w_min: float, w_max: float) -> float:
 
 
 def same_fact_matrix(
-    sentences: Sequence[Sentence], threshold: float = THRESHOLD, stop: threading.Event | None = None
+    sentences: Sequence[Sentence], threshold: float, stop: threading.Event | None = None
 ) -> np.ndarray:
     """Pairwise merge scores (1 on the diagonal), exact where they reach `threshold`.
 

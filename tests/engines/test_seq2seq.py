@@ -242,7 +242,7 @@ def test_query_and_background_reach_the_model_input(engine: Seq2SeqEngine) -> No
     input, its figures still make updates, and articles that add nothing say so."""
     import dataclasses
 
-    from service.engines.base import NOTHING_NEW
+    from service.facts.finish import NOTHING_NEW
     from tests.support.articles import load_cluster
 
     quake = load_cluster("quake")
