@@ -188,7 +188,7 @@ def main(argv: list[str] | None = None) -> int:
         with tempfile.TemporaryDirectory(prefix="gpu-ct2-") as cache:
             s = settings(args.model, backend, precision, args.device, cache)
             t = time.perf_counter()
-            engine = Seq2SeqEngine(s)
+            engine = Seq2SeqEngine.from_settings(s)
             engine.load()
             log.info("%s %s loaded in %.1f s", backend, precision, time.perf_counter() - t)
             raw = {b: raw_tokens_per_s(engine, clusters, b) for b in args.batches}

@@ -125,7 +125,7 @@ class EngineSystem:
             desc["generation"] = {
                 t: {**asdict(decoding), "max_new_tokens": most}
                 for t in ("summary", "facts")
-                for decoding, most in [s.decoding(t)]
+                for decoding, most in [s.model_settings().decoding(t)]
             }
             desc["max_input_tokens"] = s.max_input_tokens
             desc["prompt_family"] = s.prompt_family

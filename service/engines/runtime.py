@@ -30,7 +30,7 @@ from transformers import (
 )
 from transformers.modeling_outputs import BaseModelOutput
 
-from service.settings import Decoding, Settings
+from service.settings import Decoding, ModelSettings
 
 log = logging.getLogger(__name__)
 
@@ -183,7 +183,7 @@ class ModelRuntime(Runtime):
     input_limit: int
 
     @classmethod
-    def load(cls, settings: Settings) -> ModelRuntime:
+    def load(cls, settings: ModelSettings) -> ModelRuntime:
         """Load `settings.model` on the configured device, dtype and quantization."""
         s = settings
         if not s.model:

@@ -25,7 +25,7 @@ from service.nlp.packing import PackedArticle, pack
 from service.nlp.salience import Salience
 from service.nlp.sentences import Sentence
 from service.prompts import PromptFamily, PromptSet, Task, family_for, load_prompts
-from service.settings import Decoding, Settings
+from service.settings import Decoding, ModelSettings, Settings
 
 log = logging.getLogger(__name__)
 
@@ -57,9 +57,7 @@ class Seq2SeqEngine(Engine):
     name = "seq2seq"
     batch_gain = True
 
-    def __init__(self, settings: Settings) -> None:
-        if not settings.model:
-            raise ValueError("the seq2seq engine needs a model (SUMMARIZER_MODEL)")
+    def __init__(self, settings: ModelSettings) -> None:
         super().__init__(settings.same_fact_threshold)
         self.settings = settings
         self.model_id: str = settings.model
@@ -67,6 +65,11 @@ class Seq2SeqEngine(Engine):
         self.family: PromptFamily = "plain"
         self.prompts: PromptSet | None = None
         self.max_input_tokens = 0
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Seq2SeqEngine:
+        """The engine of the service's settings (`Settings.model_settings`)."""
+        return cls(settings.model_settings())
 
     @property
     def runtime(self) -> Runtime:

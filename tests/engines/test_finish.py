@@ -24,7 +24,9 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def engines(tiny_models: dict[str, Path]) -> tuple[EmbeddedEngine, Seq2SeqEngine]:
-    model = Seq2SeqEngine(Settings(model=str(tiny_models["t5"]), num_beams=1, summary_max_new_tokens=16))
+    model = Seq2SeqEngine.from_settings(
+        Settings(model=str(tiny_models["t5"]), num_beams=1, summary_max_new_tokens=16)
+    )
     model.load()
     return EmbeddedEngine(), model
 

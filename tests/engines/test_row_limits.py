@@ -45,14 +45,14 @@ def runtimes(tiny_models: dict[str, Path], tmp: Path) -> dict[str, Runtime]:
     found: dict[str, Runtime] = {}
     models = {"t5": build_flan_like_t5(tiny_models["t5"], tmp / "flan-like"), "bart": tiny_models["bart"]}
     for family, path in models.items():
-        found[f"transformers-{family}"] = ModelRuntime.load(Settings(model=str(path)))
+        found[f"transformers-{family}"] = ModelRuntime.load(Settings(model=str(path)).model_settings())
         if importlib.util.find_spec("ctranslate2") is not None:
             from service.engines.ct2 import CT2Runtime
 
             settings = Settings(
                 model=str(path), backend="ctranslate2", compute_type="float32", ct2_cache_dir=tmp / "ct2"
             )
-            found[f"ctranslate2-{family}"] = CT2Runtime.load(settings)
+            found[f"ctranslate2-{family}"] = CT2Runtime.load(settings.model_settings())
     return found
 
 
