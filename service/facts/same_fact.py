@@ -100,7 +100,7 @@ def _cover(a: frozenset[object], b: frozenset[object]) -> tuple[float, float]:
     return min(x, y), max(x, y)
 
 
-def disagree(a: Wording, b: Wording) -> bool:
+def figures_disagree(a: Wording, b: Wording) -> bool:
     """Both give a figure for the same counted thing and no value is common to them."""
     kinds_a: dict[str, set[float]] = {}
     for f in a.figures:
@@ -125,7 +125,7 @@ def features(a: Wording, b: Wording) -> tuple[float, ...]:
 
 def score(a: Wording, b: Wording) -> float:
     """The merge score in [0, 1]: how likely `a` and `b` state the same fact."""
-    if disagree(a, b):
+    if figures_disagree(a, b):
         return 0.0
     z = BIAS + sum(wt * x for wt, x in zip(WEIGHTS, features(a, b), strict=True))
     return 1.0 / (1.0 + math.exp(-z))
