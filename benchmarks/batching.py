@@ -295,7 +295,7 @@ def profile(model: Path, data: Path | None, args: argparse.Namespace, sizes: Seq
         quantize=args.quantize or "none",
         dtype=args.dtype,
     )
-    engine = Seq2SeqEngine(settings)
+    engine = Seq2SeqEngine.from_settings(settings)
     engine.load()
     clusters = [
         Cluster(

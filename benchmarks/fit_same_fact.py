@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from service.facts.same_fact import BIAS, FEATURES, THRESHOLD, WEIGHTS, Wording, disagree, features
+from service.facts.same_fact import BIAS, FEATURES, THRESHOLD, WEIGHTS, Wording, features, figures_disagree
 
 log = logging.getLogger("fit_same_fact")
 
@@ -63,7 +63,7 @@ def main() -> None:
     pairs, y = read(args.data)
     words = [(Wording(a), Wording(b)) for a, b in pairs]
     x = np.array([features(a, b) for a, b in words])
-    blocked = np.array([disagree(a, b) for a, b in words])
+    blocked = np.array([figures_disagree(a, b) for a, b in words])
     w = fit(x[~blocked], y[~blocked].astype(float))
     log.info(
         "pairs %d, same-meaning %d, blocked by a disagreeing figure %d (of them same-meaning %d)",

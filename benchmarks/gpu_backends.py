@@ -96,7 +96,7 @@ def raw_tokens_per_s(engine: Seq2SeqEngine, clusters: Sequence[Cluster], batch: 
     """The backend's own batched call on the service's prompts, without the service around it."""
     prompts = [p for c in clusters for p in engine.prepare(c).prompts.values()]
     rows = [prompts[i % len(prompts)] for i in range(batch)]
-    gen = engine.decoding("summary")
+    gen, _ = engine.decoding("summary")
     runtime = engine.runtime
     runtime.decode(rows[:1], gen, [NEW_TOKENS], [None], engine.max_input_tokens)  # warm-up
     sync(runtime.device)
@@ -188,7 +188,7 @@ def main(argv: list[str] | None = None) -> int:
         with tempfile.TemporaryDirectory(prefix="gpu-ct2-") as cache:
             s = settings(args.model, backend, precision, args.device, cache)
             t = time.perf_counter()
-            engine = Seq2SeqEngine(s)
+            engine = Seq2SeqEngine.from_settings(s)
             engine.load()
             log.info("%s %s loaded in %.1f s", backend, precision, time.perf_counter() - t)
             raw = {b: raw_tokens_per_s(engine, clusters, b) for b in args.batches}

@@ -122,7 +122,11 @@ class EngineSystem:
         s = self.settings
         desc: dict[str, Any] = {"kind": "engine", "engine": self.engine.name, "model": self.engine.model_id}
         if self.engine.name == "seq2seq":
-            desc["generation"] = {t: asdict(s.generation(t)) for t in ("summary", "facts")}
+            desc["generation"] = {
+                t: {**asdict(decoding), "max_new_tokens": most}
+                for t in ("summary", "facts")
+                for decoding, most in [s.model_settings().decoding(t)]
+            }
             desc["max_input_tokens"] = s.max_input_tokens
             desc["prompt_family"] = s.prompt_family
             desc["backend"] = s.backend

@@ -11,15 +11,29 @@ from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from service.domain import MAX_MAX_WORDS, MAX_NUM_FACTS, MIN_MAX_WORDS, MIN_NUM_FACTS, EngineName
+from service.prompts import Task
+
+# The closed choices of the model's settings, shared by `Settings` and `ModelSettings`.
+Backend = Literal["transformers", "ctranslate2"]
+ComputeType = Literal[
+    "default", "int8", "int8_float32", "int8_float16", "int8_bfloat16", "bfloat16", "float16", "float32"
+]
+Device = Literal["auto", "cpu", "cuda"]
+DType = Literal["float32", "bfloat16", "float16"]
+Quantize = Literal["none", "int8"]
+PromptFamilySetting = Literal["auto", "instruct", "plain"]
+InputSelection = Literal["salience", "lead", "per-article"]
 
 
 @dataclass(frozen=True)
-class GenerationSettings:
-    """Decoding settings for one task (summary or facts). Decoding is always greedy/beam, never sampled."""
+class Decoding:
+    """How one task (summary or facts) decodes, always greedy or beam search, never sampled.
+
+    No output limit: rows that decode alike share a call, each ending at its own limit.
+    """
 
     num_beams: int
     min_new_tokens: int
-    max_new_tokens: int
     no_repeat_ngram_size: int
     length_penalty: float
 
@@ -40,14 +54,12 @@ class Settings(BaseSettings):
     engine: Literal["auto", "embedded", "seq2seq"] = Field(
         "auto", description="auto: seq2seq when a model is set, else the embedded engine."
     )
-    backend: Literal["transformers", "ctranslate2"] = Field(
+    backend: Backend = Field(
         "transformers",
         description="What runs the seq2seq model: transformers (torch), or CTranslate2 (the"
         " `ctranslate2` extra), which converts the checkpoint on first load.",
     )
-    compute_type: Literal[
-        "default", "int8", "int8_float32", "int8_float16", "int8_bfloat16", "bfloat16", "float16", "float32"
-    ] = Field(
+    compute_type: ComputeType = Field(
         "default",
         description="CTranslate2's weights and compute (default: as converted, float32 for float32"
         " checkpoints); the device must support it.",
@@ -57,27 +69,27 @@ class Settings(BaseSettings):
         description="Where converted CTranslate2 models are kept"
         " (default: $XDG_CACHE_HOME/newsdigest/ct2, else ~/.cache/newsdigest/ct2).",
     )
-    device: Literal["auto", "cpu", "cuda"] = "auto"
+    device: Device = "auto"
     torch_threads: int | None = Field(
         None, ge=1, description="CPU threads for torch (default: the cores this process may use)."
     )
-    dtype: Literal["float32", "bfloat16", "float16"] = Field(
+    dtype: DType = Field(
         "float32",
         description="Model weights and compute: bfloat16 halves memory and is faster where supported.",
     )
-    quantize: Literal["none", "int8"] = Field(
+    quantize: Quantize = Field(
         "none", description="int8: dynamic int8 quantization of the model's linear layers (CPU only)."
     )
     prompts_dir: Path | None = Field(
         None, description="A folder of prompt templates (<family>/<task>.jinja); default: the packaged ones."
     )
-    prompt_family: Literal["auto", "instruct", "plain"] = Field(
+    prompt_family: PromptFamilySetting = Field(
         "auto", description="Template variant; auto picks it from the checkpoint's model type."
     )
     max_input_tokens: int | None = Field(
         None, ge=16, description="Token budget of the model input (default: the model's limit)."
     )
-    input_selection: Literal["salience", "lead", "per-article"] = Field(
+    input_selection: InputSelection = Field(
         "salience", description="What enters the model when the articles exceed its budget."
     )
     same_fact_threshold: float | None = Field(
@@ -85,7 +97,7 @@ class Settings(BaseSettings):
         ge=0.0,
         le=1.0,
         description="Merge score at which sentences of two articles count as one fact (its support);"
-        " higher is stricter (default: the score's fitted threshold, 0.82).",
+        " higher is stricter (default: the score's fitted threshold, service.facts.same_fact.THRESHOLD).",
     )
 
     # --- request limits -----------------------------------------------------------------------
@@ -213,9 +225,10 @@ class Settings(BaseSettings):
             )
         if self.engine == "seq2seq" and not self.model:
             raise ValueError("SUMMARIZER_ENGINE=seq2seq needs SUMMARIZER_MODEL (a hub id or directory)")
-        for task in ("summary", "facts"):
-            if getattr(self, f"{task}_min_new_tokens") > getattr(self, f"{task}_max_new_tokens"):
-                raise ValueError(f"{task}_min_new_tokens must not exceed {task}_max_new_tokens")
+        if self.summary_min_new_tokens > self.summary_max_new_tokens:
+            raise ValueError("summary_min_new_tokens must not exceed summary_max_new_tokens")
+        if self.facts_min_new_tokens > self.facts_max_new_tokens:
+            raise ValueError("facts_min_new_tokens must not exceed facts_max_new_tokens")
         return self
 
     @property
@@ -224,11 +237,68 @@ class Settings(BaseSettings):
             return "seq2seq" if self.model else "embedded"
         return self.engine
 
-    def generation(self, task: Literal["summary", "facts"]) -> GenerationSettings:
-        return GenerationSettings(
-            num_beams=self.num_beams,
-            min_new_tokens=getattr(self, f"{task}_min_new_tokens"),
-            max_new_tokens=getattr(self, f"{task}_max_new_tokens"),
-            no_repeat_ngram_size=getattr(self, f"{task}_no_repeat_ngram_size"),
-            length_penalty=getattr(self, f"{task}_length_penalty"),
+    def model_settings(self) -> ModelSettings:
+        """What the seq2seq engine and its runtimes read (no HTTP, no limits): needs a model."""
+        if not self.model:
+            raise ValueError("the seq2seq engine needs a model (SUMMARIZER_MODEL)")
+        return ModelSettings(
+            model=self.model,
+            backend=self.backend,
+            compute_type=self.compute_type,
+            ct2_cache_dir=self.ct2_cache_dir,
+            device=self.device,
+            torch_threads=self.torch_threads,
+            dtype=self.dtype,
+            quantize=self.quantize,
+            prompts_dir=self.prompts_dir,
+            prompt_family=self.prompt_family,
+            max_input_tokens=self.max_input_tokens,
+            input_selection=self.input_selection,
+            batch_max_tokens=self.batch_max_tokens,
+            same_fact_threshold=self.same_fact_threshold,
+            summary=Decoding(
+                num_beams=self.num_beams,
+                min_new_tokens=self.summary_min_new_tokens,
+                no_repeat_ngram_size=self.summary_no_repeat_ngram_size,
+                length_penalty=self.summary_length_penalty,
+            ),
+            summary_max_new_tokens=self.summary_max_new_tokens,
+            facts=Decoding(
+                num_beams=self.num_beams,
+                min_new_tokens=self.facts_min_new_tokens,
+                no_repeat_ngram_size=self.facts_no_repeat_ngram_size,
+                length_penalty=self.facts_length_penalty,
+            ),
+            facts_max_new_tokens=self.facts_max_new_tokens,
         )
+
+
+@dataclass(frozen=True)
+class ModelSettings:
+    """The settings of a seq2seq model and how it runs (`Settings.model_settings`): what the
+    engine and its runtimes read, and nothing of the HTTP service around them."""
+
+    model: str
+    backend: Backend
+    compute_type: ComputeType
+    ct2_cache_dir: Path | None
+    device: Device
+    torch_threads: int | None
+    dtype: DType
+    quantize: Quantize
+    prompts_dir: Path | None
+    prompt_family: PromptFamilySetting
+    max_input_tokens: int | None
+    input_selection: InputSelection
+    batch_max_tokens: int
+    same_fact_threshold: float | None
+    summary: Decoding
+    summary_max_new_tokens: int
+    facts: Decoding
+    facts_max_new_tokens: int
+
+    def decoding(self, task: Task) -> tuple[Decoding, int]:
+        """How `task` decodes, and its most new tokens."""
+        if task == "summary":
+            return self.summary, self.summary_max_new_tokens
+        return self.facts, self.facts_max_new_tokens

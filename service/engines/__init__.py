@@ -14,7 +14,7 @@ def build_engine(settings: Settings) -> Engine:
     if settings.engine_name == "seq2seq":
         from service.engines.seq2seq import Seq2SeqEngine
 
-        return Seq2SeqEngine(settings)
+        return Seq2SeqEngine(settings.model_settings())
     from service.engines.embedded import EmbeddedEngine
 
     return EmbeddedEngine(same_fact=settings.same_fact_threshold)

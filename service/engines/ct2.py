@@ -38,7 +38,7 @@ from types import ModuleType
 from typing import Any
 
 from service.engines.runtime import FALLBACK_MAX_INPUT, Runtime, model_input_limit, usable_cores
-from service.settings import GenerationSettings, Settings
+from service.settings import Decoding, ModelSettings
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +69,7 @@ def is_converted(path: Path) -> bool:
     return (path / "model.bin").is_file() and (path / "config.json").is_file()
 
 
-def cache_root(settings: Settings) -> Path:
+def cache_root(settings: ModelSettings) -> Path:
     if settings.ct2_cache_dir is not None:
         return settings.ct2_cache_dir
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
@@ -147,7 +147,7 @@ def fill_missing_tokens(ct2_config: Path, tokenizer: Any, config: Any) -> None:
     ct2_config.write_text(json.dumps(data, indent=2))
 
 
-def converted_model(settings: Settings) -> Path:
+def converted_model(settings: ModelSettings) -> Path:
     """The converted model's directory: `SUMMARIZER_MODEL` itself when it is one, else the cache's,
     converted now if it isn't there yet."""
     model = settings.model or ""
@@ -178,7 +178,7 @@ class CT2Runtime(Runtime):
     forced_eos: int | None = None
 
     @classmethod
-    def load(cls, settings: Settings) -> CT2Runtime:
+    def load(cls, settings: ModelSettings) -> CT2Runtime:
         s = settings
         if not s.model:
             raise ValueError("the seq2seq engine needs a model (SUMMARIZER_MODEL)")
@@ -241,7 +241,7 @@ class CT2Runtime(Runtime):
     def decode(
         self,
         prompts: list[str],
-        gen: GenerationSettings,
+        gen: Decoding,
         limits: Sequence[int],
         stop: Sequence[threading.Event | None],
         max_input_tokens: int,
@@ -270,7 +270,7 @@ class CT2Runtime(Runtime):
     def _translate(
         self,
         prompts: list[str],
-        gen: GenerationSettings,
+        gen: Decoding,
         limits: Sequence[int],
         stop: Sequence[threading.Event | None],
         max_input_tokens: int,

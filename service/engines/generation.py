@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Hashable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from service.engines.runtime import Runtime
 from service.prompts import Task
-from service.settings import GenerationSettings
+from service.settings import Decoding
 
 # A row's identity in a batch: (the request's index in the batch, the task).
 RowKey = tuple[int, Task]
@@ -27,7 +27,8 @@ class Row:
     key: RowKey
     prompt: str
     tokens: int  # the prompt's length in tokens, special tokens included
-    gen: GenerationSettings
+    decoding: Decoding
+    limit: int  # the most new tokens of its output
     stop: threading.Event | None  # set when nobody wants the row's output any more
 
 
@@ -37,16 +38,18 @@ class Generated:
     new_tokens: int
 
 
-def batch_key(gen: GenerationSettings) -> GenerationSettings:
+# What rows must share to run in one decoding call: their decoding, and their limit or None.
+BatchKey = tuple[Decoding, int | None]
+
+
+def batch_key(row: Row) -> BatchKey:
     """What rows must share to run in one decoding call.
 
     A row's output limit is not part of it: each row stops at its own (`Runtime.decode`). Rows
     whose limit is within one token of their minimum length keep theirs in the key, as that pair
     then shapes the last steps together (and, with a forced end token, the minimum gets cut).
     """
-    if gen.max_new_tokens > gen.min_new_tokens + 1:
-        return replace(gen, max_new_tokens=0)
-    return gen
+    return row.decoding, (row.limit if row.limit <= row.decoding.min_new_tokens + 1 else None)
 
 
 def plan_chunks(
@@ -78,13 +81,13 @@ def generate(
 ) -> dict[RowKey, Generated]:
     """Decode every row; the outputs keyed by each row's key."""
     out: dict[RowKey, Generated] = {}
-    keys = [batch_key(r.gen) for r in rows]
+    keys = [batch_key(r) for r in rows]
     for chunk in plan_chunks([r.tokens for r in rows], keys, max_tokens, max_input_tokens):
         batch = [rows[i] for i in chunk]
         texts, counts = runtime.decode(
             [r.prompt for r in batch],
-            batch[0].gen,
-            [r.gen.max_new_tokens for r in batch],
+            batch[0].decoding,
+            [r.limit for r in batch],
             [r.stop for r in batch],
             max_input_tokens,
         )

@@ -30,7 +30,7 @@ from transformers import (
 )
 from transformers.modeling_outputs import BaseModelOutput
 
-from service.settings import GenerationSettings, Settings
+from service.settings import Decoding, ModelSettings
 
 log = logging.getLogger(__name__)
 
@@ -99,7 +99,7 @@ class Runtime(ABC):
     def decode(
         self,
         prompts: list[str],
-        gen: GenerationSettings,
+        gen: Decoding,
         limits: Sequence[int],
         stop: Sequence[threading.Event | None],
         max_input_tokens: int,
@@ -108,8 +108,7 @@ class Runtime(ABC):
         (padding excluded, the end token included).
 
         Row i ends at its own `limits[i]` new tokens, with the output it would have alone under
-        `gen` with that `max_new_tokens` (gen's own is not used). A row whose `stop` is set may
-        end early."""
+        `gen` with that limit. A row whose `stop` is set may end early."""
 
     # --- token arithmetic ---------------------------------------------------------------------
     def count(self, texts: Sequence[str]) -> list[int]:
@@ -184,7 +183,7 @@ class ModelRuntime(Runtime):
     input_limit: int
 
     @classmethod
-    def load(cls, settings: Settings) -> ModelRuntime:
+    def load(cls, settings: ModelSettings) -> ModelRuntime:
         """Load `settings.model` on the configured device, dtype and quantization."""
         s = settings
         if not s.model:
@@ -230,7 +229,7 @@ class ModelRuntime(Runtime):
     def decode(
         self,
         prompts: list[str],
-        gen: GenerationSettings,
+        gen: Decoding,
         limits: Sequence[int],
         stop: Sequence[threading.Event | None],
         max_input_tokens: int,

@@ -14,24 +14,25 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from service.domain import Cluster, InputReport, Result
-from service.engines.base import NOTHING_NEW, Engine, abandoned
+from service.domain import Cluster, InputReport
+from service.engines.base import Engine, Stops
 from service.engines.generation import Generated, Row, generate
-from service.engines.reading import Reading, read
 from service.engines.runtime import ModelRuntime, Runtime
 from service.errors import Cancelled, EngineError, InvalidInput, check
-from service.facts.assemble import key_facts, qualify
-from service.facts.same_fact import THRESHOLD
+from service.facts.finish import Draft
+from service.facts.reading import Reading, read
 from service.nlp.packing import PackedArticle, pack
 from service.nlp.salience import Salience
-from service.nlp.sentences import Sentence, fit_words
+from service.nlp.sentences import Sentence
 from service.prompts import PromptFamily, PromptSet, Task, family_for, load_prompts
-from service.settings import GenerationSettings, Settings
+from service.settings import Decoding, ModelSettings, Settings
 
 log = logging.getLogger(__name__)
 
 # Tokens per English word for T5/BART vocabularies, with headroom: sizes max_new_tokens.
 TOKENS_PER_WORD = 1.6
+# Packings tried before a prompt that will not fit the input budget is an error.
+FIT_TRIES = 4
 
 
 @dataclass
@@ -56,15 +57,19 @@ class Seq2SeqEngine(Engine):
     name = "seq2seq"
     batch_gain = True
 
-    def __init__(self, settings: Settings) -> None:
-        if not settings.model:
-            raise ValueError("the seq2seq engine needs a model (SUMMARIZER_MODEL)")
+    def __init__(self, settings: ModelSettings) -> None:
+        super().__init__(settings.same_fact_threshold)
         self.settings = settings
         self.model_id: str = settings.model
         self._runtime: Runtime | None = None
         self.family: PromptFamily = "plain"
         self.prompts: PromptSet | None = None
         self.max_input_tokens = 0
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Seq2SeqEngine:
+        """The engine of the service's settings (`Settings.model_settings`)."""
+        return cls(settings.model_settings())
 
     @property
     def runtime(self) -> Runtime:
@@ -116,13 +121,15 @@ class Seq2SeqEngine(Engine):
             background=len(cluster.background),
         )
 
-    def prepare(self, cluster: Cluster, stop: threading.Event | None = None) -> Prepared:
-        """The cluster's sentences, what of them fits the budget, and the rendered prompts.
-
-        `stop`, once set, ends the work (`Cancelled`).
+    def prepare(
+        self, cluster: Cluster, r: Reading | None = None, stop: threading.Event | None = None
+    ) -> Prepared:
+        """What of the cluster's sentences (as read: `r`, read here when not given) fits the
+        budget, and the rendered prompts. `stop`, once set, ends the work (`Cancelled`).
         """
         runtime = self.runtime
-        r = read(cluster, stop)
+        if r is None:
+            r = read(cluster, stop)
         sentences, salience = r.sentences, r.salience
         tasks: list[Task] = ["summary"]
         if self.prompts is not None and self.prompts.has("facts") and cluster.options.num_facts > 0:
@@ -143,7 +150,9 @@ class Seq2SeqEngine(Engine):
             if any(fresh):
                 sentences = fresh
         strategy = self.settings.input_selection
-        for _ in range(4):
+        # Token counts of pieces are not quite additive when joined: each try packs with the excess
+        # taken off. One retry almost always fits; the bound keeps a pathological tokenizer finite.
+        for _ in range(FIT_TRIES):
             check(stop)
             packed = pack(sentences, texts, budget, runtime.count, runtime.cut_after, strategy, salience)
             prompts = {t: self._render(t, cluster, [p.text for p in packed]) for t in tasks}
@@ -155,42 +164,38 @@ class Seq2SeqEngine(Engine):
         raise EngineError(f"could not fit the prompt into {self.max_input_tokens} tokens")
 
     # --- generation ---------------------------------------------------------------------------
-    def decoding(self, task: Task, max_words: int | None = None) -> GenerationSettings:
-        """The task's decoding settings, the summary's new tokens capped by its word budget."""
-        gen = self.settings.generation(task)
-        limit = gen.max_new_tokens
+    def decoding(self, task: Task, max_words: int | None = None) -> tuple[Decoding, int]:
+        """How the task decodes, and its limit of new tokens: the summary's capped by its words."""
+        decoding, limit = self.settings.decoding(task)
         if max_words is not None:
             limit = max(1, min(limit, math.ceil(max_words * TOKENS_PER_WORD)))
-        return replace(gen, max_new_tokens=limit, min_new_tokens=min(gen.min_new_tokens, limit))
+        # A minimum above the limit would be cut by it anyway: said so, the batch key sees it.
+        return replace(decoding, min_new_tokens=min(decoding.min_new_tokens, limit)), limit
 
     def rows(
-        self,
-        clusters: Sequence[Cluster],
-        prepared: Sequence[Prepared | None],
-        stop: Sequence[threading.Event | None],
+        self, clusters: Sequence[Cluster], prepared: Sequence[Prepared | None], stop: Stops
     ) -> list[Row]:
         """One row per request and task, keyed (request index, task); none for abandoned requests."""
         rows: list[Row] = []
-        for i, (c, p, e) in enumerate(zip(clusters, prepared, stop, strict=True)):
+        for i, (c, p, halt) in enumerate(zip(clusters, prepared, stop, strict=True)):
             if p is None:
                 continue
             for task, prompt in p.prompts.items():
-                gen = self.decoding(task, c.options.max_words if task == "summary" else None)
-                rows.append(Row((i, task), prompt, p.tokens[task], gen, e))
+                decoding, limit = self.decoding(task, c.options.max_words if task == "summary" else None)
+                rows.append(Row((i, task), prompt, p.tokens[task], decoding, limit, halt))
         return rows
 
-    def summarize(
-        self, clusters: Sequence[Cluster], stop: Sequence[threading.Event] | None = None
-    ) -> list[Result]:
+    def draft(
+        self, clusters: Sequence[Cluster], readings: Sequence[Reading | None], stop: Stops
+    ) -> list[Draft | None]:
         runtime = self.runtime
         if not clusters:
             return []
         t0 = time.perf_counter()
-        stops: list[threading.Event | None] = list(stop) if stop is not None else [None] * len(clusters)
         prepared: list[Prepared | None] = []
-        for c, e in zip(clusters, stops, strict=True):
+        for c, r, halt in zip(clusters, readings, stop, strict=True):
             try:
-                prepared.append(self.prepare(c, e))
+                prepared.append(self.prepare(c, r, halt) if r is not None else None)
             except Cancelled:  # nobody waits for it: it gets no rows
                 prepared.append(None)
         t1 = time.perf_counter()
@@ -198,63 +203,27 @@ class Seq2SeqEngine(Engine):
         # whatever their word budgets (each row stops at its own token limit).
         outputs = generate(
             runtime,
-            self.rows(clusters, prepared, stops),
+            self.rows(clusters, prepared, stop),
             self.settings.batch_max_tokens,
             self.max_input_tokens,
         )
-        t2 = time.perf_counter()
-        results = [
-            self._assemble(i, c, p, outputs) if p is not None else abandoned(self.name, self.model_id)
-            for i, (c, p) in enumerate(zip(clusters, prepared, strict=True))
-        ]
-        t3 = time.perf_counter()
         # Generation is shared by the batch: each request reports the batch's time.
-        for r in results:
-            r.timings_ms.update(
-                {
-                    "prepare": (t1 - t0) * 1e3 / len(clusters),
-                    "generate": (t2 - t1) * 1e3,
-                    "facts": (t3 - t2) * 1e3,
-                }
-            )
-        return results
+        timings = {"prepare": (t1 - t0) * 1e3 / len(clusters), "generate": (time.perf_counter() - t1) * 1e3}
+        return [
+            self._draft(i, p, outputs, timings) if p is not None else None for i, p in enumerate(prepared)
+        ]
 
-    def _assemble(
-        self, i: int, cluster: Cluster, p: Prepared, outputs: dict[tuple[int, Task], Generated]
-    ) -> Result:
+    def _draft(
+        self, i: int, p: Prepared, outputs: dict[tuple[int, Task], Generated], timings: dict[str, float]
+    ) -> Draft:
         summary = outputs[(i, "summary")]
-        generated_facts = outputs.get((i, "facts"))
-        found = p.reading.found
-        # Every sentence of the articles repeats the background: nothing new, said so.
-        fresh = any((s.article, s.index) not in p.reading.known for a in p.sentences for s in a)
-        novel = not cluster.background or fresh
-        facts = key_facts(
-            p.sentences,
-            [a.text for a in cluster.articles],
-            p.salience,
-            cluster.options.num_facts if novel else 0,
-            found,
-            known=p.reading.known,
-            # Plain summarizers write no facts: the extractive selector picks them.
-            generated=generated_facts.text if generated_facts is not None else None,
-            same_fact=THRESHOLD
-            if self.settings.same_fact_threshold is None
-            else self.settings.same_fact_threshold,
-        )
-        max_words = cluster.options.max_words
-        return Result(
-            summary=qualify(fit_words(summary.text.strip(), max_words), found, max_words)
-            if novel
-            else NOTHING_NEW,
-            novel=novel,
-            key_facts=facts.key_facts,
+        facts = outputs.get((i, "facts"))  # plain summarizers write none: the extractive selector picks them
+        return Draft(
+            summary=summary.text,
+            facts=facts.text if facts is not None else None,
             input=InputReport(
                 unit="tokens", budget=self.max_input_tokens, articles=tuple(a.usage for a in p.packed)
             ),
-            engine=self.name,
-            model=self.model_id,
-            generated_tokens=summary.new_tokens + (generated_facts.new_tokens if generated_facts else 0),
-            facts_dropped=dict(facts.dropped),
-            conflicts=facts.conflicts,
-            updates=facts.updates,
+            generated_tokens=summary.new_tokens + (facts.new_tokens if facts else 0),
+            timings_ms=timings,
         )

@@ -18,7 +18,6 @@ from service.domain import Claim, Conflict, KeyFact, Update
 from service.facts.conflicts import conflict_sentences, find_conflicts
 from service.facts.figures import Figure, figures
 from service.facts.grounding import ground_items, split_items
-from service.facts.same_fact import THRESHOLD
 from service.facts.select import select_facts
 from service.nlp.salience import Salience
 from service.nlp.sentences import Sentence, fit_words, split_sentences
@@ -100,8 +99,6 @@ def disputes(
 @dataclass(frozen=True)
 class Facts:
     key_facts: list[KeyFact]
-    conflicts: list[Conflict]
-    updates: list[Update] = field(default_factory=list)
     # Generated items dropped, by reason (e.g. "ungrounded_name"); exported as a metric.
     dropped: Counter[str] = field(default_factory=Counter)
 
@@ -112,24 +109,21 @@ def key_facts(
     salience: Salience,
     limit: int,
     found: Disputes,
+    same_fact: float,
     generated: str | None = None,
-    same_fact: float = THRESHOLD,
     known: frozenset[tuple[int, int]] = frozenset(),
     stop: threading.Event | None = None,
 ) -> Facts:
-    """Key facts, conflicts and updates of one cluster (at most `limit` of each); `generated` is a
-    model's fact text, if it wrote one. Both ways, a fact's support counts the articles stating
-    the same fact (`same_fact`), no fact states one side of a dispute alone, and none rests on a
-    sentence the reader already knows from the background (`known`). `stop`, once set, ends the
-    extractive selection (`Cancelled`)."""
-    conflicts, updates = found.conflicts[:limit], found.updates[:limit]
+    """At most `limit` key facts of one cluster; `generated` is a model's fact text, if it wrote
+    one. Both ways, a fact's support counts the articles stating the same fact (merge score at or
+    above `same_fact`), no fact states one side of a dispute alone, and none rests on a sentence
+    the reader already knows from the background (`known`). `stop`, once set, ends the extractive
+    selection (`Cancelled`)."""
+    exclude = found.one_sided | known
     if generated is None:
-        facts = select_facts(sentences, salience, limit, found.one_sided | known, same_fact, stop)
-        return Facts(key_facts=facts, conflicts=conflicts, updates=updates)
-    facts, dropped = ground_items(
-        split_items(generated), sentences, texts, limit, found.one_sided | known, same_fact
-    )
-    return Facts(key_facts=facts, conflicts=conflicts, updates=updates, dropped=dropped)
+        return Facts(key_facts=select_facts(sentences, salience, limit, same_fact, exclude, stop))
+    facts, dropped = ground_items(split_items(generated), sentences, texts, limit, same_fact, exclude)
+    return Facts(key_facts=facts, dropped=dropped)
 
 
 def _figure_of(claim: Claim) -> Figure | None:

@@ -107,7 +107,7 @@ def display(f: Figure) -> str:
     return f"{f.shown} {f.unit}"
 
 
-def disagree(a: Figure, b: Figure) -> bool:
+def values_disagree(a: Figure, b: Figure) -> bool:
     """Values of one kind that cannot both be true and are close enough to count one thing."""
     if a.compatible(b):
         return False
@@ -122,7 +122,7 @@ def disagree(a: Figure, b: Figure) -> bool:
 def _link(a: Found, b: Found, kind: str, share: float) -> bool:
     """Do `a` and `b` give disagreeing values of `kind` for the same thing?"""
     fa, fb = a.single[kind], b.single[kind]
-    if not disagree(fa, fb) or fa.value in b.values or fb.value in a.values:
+    if not values_disagree(fa, fb) or fa.value in b.values or fb.value in a.values:
         return False
     near = len(a.context[kind] & b.context[kind]) >= NEAR_WORDS
     if kind in TIMES:

@@ -10,7 +10,7 @@ import numpy as np
 
 from service.domain import KeyFact
 from service.facts.features import numbers, proper_names, source_ref
-from service.facts.same_fact import THRESHOLD, same_fact_matrix
+from service.facts.same_fact import same_fact_matrix
 from service.facts.select import best_per_article
 from service.nlp.salience import MAX_POOL, top_sentences
 from service.nlp.sentences import Sentence, split_sentences
@@ -37,8 +37,8 @@ def ground_items(
     sentences: Sequence[Sequence[Sentence]],
     texts: Sequence[str],
     limit: int,
+    same_fact: float,
     one_sided: frozenset[tuple[int, int]] = frozenset(),
-    same_fact: float = THRESHOLD,
 ) -> tuple[list[KeyFact], Counter[str]]:
     """Keep the generated items the articles back; count the dropped ones by reason.
 

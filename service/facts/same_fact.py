@@ -52,6 +52,12 @@ BIAS = -4.2
 THRESHOLD = 0.82
 
 
+def merge_threshold(configured: float | None) -> float:
+    """The merge score in force: the operator's (SUMMARIZER_SAME_FACT_THRESHOLD), else the fitted
+    `THRESHOLD`. The one place the two meet."""
+    return THRESHOLD if configured is None else configured
+
+
 @dataclass(frozen=True)
 class Wording:
     """What the score reads of one sentence, computed once per sentence."""
@@ -94,7 +100,7 @@ def _cover(a: frozenset[object], b: frozenset[object]) -> tuple[float, float]:
     return min(x, y), max(x, y)
 
 
-def disagree(a: Wording, b: Wording) -> bool:
+def figures_disagree(a: Wording, b: Wording) -> bool:
     """Both give a figure for the same counted thing and no value is common to them."""
     kinds_a: dict[str, set[float]] = {}
     for f in a.figures:
@@ -119,7 +125,7 @@ def features(a: Wording, b: Wording) -> tuple[float, ...]:
 
 def score(a: Wording, b: Wording) -> float:
     """The merge score in [0, 1]: how likely `a` and `b` state the same fact."""
-    if disagree(a, b):
+    if figures_disagree(a, b):
         return 0.0
     z = BIAS + sum(wt * x for wt, x in zip(WEIGHTS, features(a, b), strict=True))
     return 1.0 / (1.0 + math.exp(-z))
@@ -177,7 +183,7 @@ def _bound(w_min: float, w_max: float) -> float:
 
 
 def same_fact_matrix(
-    sentences: Sequence[Sentence], threshold: float = THRESHOLD, stop: threading.Event | None = None
+    sentences: Sequence[Sentence], threshold: float, stop: threading.Event | None = None
 ) -> np.ndarray:
     """Pairwise merge scores (1 on the diagonal), exact where they reach `threshold`.
 

@@ -13,7 +13,7 @@ import numpy as np
 from service.domain import KeyFact
 from service.errors import check
 from service.facts.features import features, says_nothing, source_ref
-from service.facts.same_fact import THRESHOLD, same_fact_matrix
+from service.facts.same_fact import same_fact_matrix
 from service.nlp.salience import Salience, top_sentences
 from service.nlp.sentences import Sentence
 from service.nlp.similarity import cosine_matrix
@@ -37,8 +37,8 @@ def select_facts(
     sentences: Sequence[Sequence[Sentence]],
     salience: Salience,
     limit: int,
+    same_fact: float,
     exclude: frozenset[tuple[int, int]] = frozenset(),
-    same_fact: float = THRESHOLD,
     stop: threading.Event | None = None,
 ) -> list[KeyFact]:
     """The most salient concrete sentences (numbers, dates, names, quotes), one per fact.

@@ -76,7 +76,8 @@ BOILERPLATE_RE = re.compile(
     r"|(?:photo|picture|image|video)s? (?:by|credit|courtesy)\b|c(?<!\wc)redit: |\(c\) \d{4}|©"
     r"|c(?<!\wc)opyright \d{4}|all rights reserved|c(?<!\wc)lick here\b"
     r"|s(?<!\ws)ubscribe (?:here|now|to our)\b|s(?<!\ws)ign up for (?:[\w'-]{1,20} ){0,3}newsletter"
-    r"|f(?<!\wf)ollow us on\b|^follow (?:[\w'-]{1,20} ){1,4}on (?:instagram|facebook|twitter|tiktok|youtube)\b"
+    r"|f(?<!\wf)ollow us on\b"
+    r"|^follow (?:[\w'-]{1,20} ){1,4}on (?:instagram|facebook|twitter|tiktok|youtube)\b"
     r"|r(?<!\wr)ead more:|for more information,? (?:visit|call|see|go to|contact)\b"
     r"|s(?<!\ws)tory filed by\b|e(?<!\we)-?mail:|1(?<!\w1)-800-"
     # an e-mail address (what stands before the "@" is checked once an "@" is found)

@@ -7,8 +7,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from service.domain import Cluster
-from service.engines.base import NOTHING_NEW
 from service.engines.embedded import EmbeddedEngine
+from service.facts.finish import NOTHING_NEW
 from service.settings import Settings
 from tests.support.app import serve
 from tests.support.articles import load_cluster, to_cluster

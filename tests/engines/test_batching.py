@@ -60,7 +60,7 @@ def same_output(a: Result, b: Result) -> bool:
 )
 def engine(request: pytest.FixtureRequest, tiny_models: dict[str, Path]) -> Seq2SeqEngine:
     kind, beams, dtype = request.param
-    e = Seq2SeqEngine(
+    e = Seq2SeqEngine.from_settings(
         Settings(
             model=str(tiny_models[kind]),
             num_beams=beams,
@@ -89,8 +89,10 @@ def test_token_budget_splits_a_batch_by_length_without_changing_outputs(
     tiny_models: dict[str, Path],
 ) -> None:
     clusters = mixed_clusters()
-    wide = Seq2SeqEngine(Settings(model=str(tiny_models["t5"]), num_beams=1, summary_max_new_tokens=24))
-    narrow = Seq2SeqEngine(
+    wide = Seq2SeqEngine.from_settings(
+        Settings(model=str(tiny_models["t5"]), num_beams=1, summary_max_new_tokens=24)
+    )
+    narrow = Seq2SeqEngine.from_settings(
         Settings(model=str(tiny_models["t5"]), num_beams=1, summary_max_new_tokens=24, batch_max_tokens=600)
     )
     wide.load()
@@ -109,7 +111,7 @@ def test_token_budget_splits_a_batch_by_length_without_changing_outputs(
 @pytest.mark.slow
 def test_a_stopped_request_stops_generating(tiny_models: dict[str, Path]) -> None:
     # Fixed output length, so only the stop can cut it short.
-    e = Seq2SeqEngine(
+    e = Seq2SeqEngine.from_settings(
         Settings(
             model=str(tiny_models["t5"]),
             num_beams=1,

@@ -43,7 +43,7 @@ def cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def outputs(settings: Settings, clusters: list[Cluster]) -> list[tuple[str, int, list[str]]]:
-    e = Seq2SeqEngine(settings)
+    e = Seq2SeqEngine.from_settings(settings)
     e.load()
     return [(r.summary, r.generated_tokens, [f.text for f in r.key_facts]) for r in e.summarize(clusters)]
 
@@ -119,7 +119,7 @@ def test_unsupported_compute_type_fails_at_startup_listing_the_supported(
         ct2_cache_dir=cache,
     )
     with pytest.raises(ValueError, match=f"COMPUTE_TYPE={unsupported[0]} is not supported") as info:
-        Seq2SeqEngine(settings).load()
+        Seq2SeqEngine.from_settings(settings).load()
     assert all(c in str(info.value) for c in supported)
     # Over HTTP: the service stays unready, and /readyz says why.
     why = f"failed to load: ValueError: .*={unsupported[0]} is not"
@@ -131,7 +131,9 @@ def test_a_family_ctranslate2_cannot_convert_fails_with_a_clear_message(
     tiny_models: dict[str, Path], tmp_path: Path
 ) -> None:
     led = build_tiny_led(tiny_models["t5"], tmp_path / "led")
-    e = Seq2SeqEngine(Settings(model=str(led), backend="ctranslate2", ct2_cache_dir=tmp_path / "cache"))
+    e = Seq2SeqEngine.from_settings(
+        Settings(model=str(led), backend="ctranslate2", ct2_cache_dir=tmp_path / "cache")
+    )
     with pytest.raises(ValueError, match=r"cannot convert .* \(led\).*SUMMARIZER_BACKEND=transformers"):
         e.load()
     # Nothing half-made is left for a later load to pick up.
@@ -145,17 +147,17 @@ def test_conversion_is_cached_and_a_converted_directory_is_used_as_is(
     settings = Settings(
         model=str(checkpoints["bart"]), backend="ctranslate2", num_beams=1, ct2_cache_dir=cache
     )
-    first = Seq2SeqEngine(settings)
+    first = Seq2SeqEngine.from_settings(settings)
     first.load()
     (converted,) = cache.iterdir()
     stamp = (converted / "model.bin").stat()
-    second = Seq2SeqEngine(settings)
+    second = Seq2SeqEngine.from_settings(settings)
     second.load()
     assert list(cache.iterdir()) == [converted]
     after = (converted / "model.bin").stat()
     assert (after.st_ino, after.st_mtime_ns) == (stamp.st_ino, stamp.st_mtime_ns)  # not reconverted
     # The converted directory as the model: no cache involved, same family, same output.
-    direct = Seq2SeqEngine(
+    direct = Seq2SeqEngine.from_settings(
         Settings(model=str(converted), backend="ctranslate2", num_beams=1, ct2_cache_dir=tmp_path / "unused")
     )
     direct.load()
@@ -169,7 +171,9 @@ def test_missing_extra_is_a_clear_startup_error(
     checkpoints: dict[str, Path], cache: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setitem(sys.modules, "ctranslate2", None)  # as if the extra were not installed
-    e = Seq2SeqEngine(Settings(model=str(checkpoints["bart"]), backend="ctranslate2", ct2_cache_dir=cache))
+    e = Seq2SeqEngine.from_settings(
+        Settings(model=str(checkpoints["bart"]), backend="ctranslate2", ct2_cache_dir=cache)
+    )
     with pytest.raises(ImportError, match=r"newsdigest\[ctranslate2\]"):
         e.load()
 

@@ -167,7 +167,7 @@ def test_generated_facts_get_the_same_support_and_dispute_rules(quake: list[dict
         "The quake lasted 47 seconds.",  # one side of the conflict
         "On May 3 the army sent 200 soldiers to Pella.",
     ]
-    facts, dropped = ground_items(items, sentences, texts, 10, found.one_sided)
+    facts, dropped = ground_items(items, sentences, texts, 10, THRESHOLD, found.one_sided)
     assert dropped == {"disputed": 1}
     survivors, soldiers = facts
     assert survivors.support == 3

@@ -12,7 +12,7 @@ import pytest
 
 from service.engines.generation import Row, batch_key, generate, plan_chunks
 from service.engines.runtime import ModelRuntime, Runtime
-from service.settings import GenerationSettings, Settings
+from service.settings import Decoding, Settings
 from tests.support.models import build_flan_like_t5
 
 pytestmark = pytest.mark.slow
@@ -24,33 +24,35 @@ PROMPTS = [
     "summarize: The council voted to keep the library open on weekends after a long debate.",
 ]
 LIMITS = [5, 17, 11, 3]
-GEN = GenerationSettings(
-    num_beams=1, min_new_tokens=1, max_new_tokens=0, no_repeat_ngram_size=0, length_penalty=1.0
-)
+GEN = Decoding(num_beams=1, min_new_tokens=1, no_repeat_ngram_size=0, length_penalty=1.0)
+
+
+def row(limit: int, decoding: Decoding = GEN, i: int = 0) -> Row:
+    return Row((i, "summary"), "summarize: x", 3, decoding, limit, None)
 
 
 def test_rows_that_differ_only_in_their_limit_share_a_chunk() -> None:
-    gens = [replace(GEN, max_new_tokens=n) for n in LIMITS]
-    assert plan_chunks([10] * 4, [batch_key(g) for g in gens], 10_000, 512) == [[0, 1, 2, 3]]
+    rows = [row(n) for n in LIMITS]
+    assert plan_chunks([10] * 4, [batch_key(r) for r in rows], 10_000, 512) == [[0, 1, 2, 3]]
     # A limit within a token of the minimum length keeps the row apart: the two shape its end together.
-    tight = replace(GEN, min_new_tokens=8, max_new_tokens=9)
-    assert batch_key(tight) != batch_key(replace(GEN, min_new_tokens=8, max_new_tokens=30))
+    eight = replace(GEN, min_new_tokens=8)
+    assert batch_key(row(9, eight)) != batch_key(row(30, eight))
     # Other decoding settings still split.
-    assert batch_key(replace(GEN, num_beams=3, max_new_tokens=9)) != batch_key(replace(GEN, max_new_tokens=9))
+    assert batch_key(row(9, replace(GEN, num_beams=3))) != batch_key(row(9))
 
 
 def runtimes(tiny_models: dict[str, Path], tmp: Path) -> dict[str, Runtime]:
     found: dict[str, Runtime] = {}
     models = {"t5": build_flan_like_t5(tiny_models["t5"], tmp / "flan-like"), "bart": tiny_models["bart"]}
     for family, path in models.items():
-        found[f"transformers-{family}"] = ModelRuntime.load(Settings(model=str(path)))
+        found[f"transformers-{family}"] = ModelRuntime.load(Settings(model=str(path)).model_settings())
         if importlib.util.find_spec("ctranslate2") is not None:
             from service.engines.ct2 import CT2Runtime
 
             settings = Settings(
                 model=str(path), backend="ctranslate2", compute_type="float32", ct2_cache_dir=tmp / "ct2"
             )
-            found[f"ctranslate2-{family}"] = CT2Runtime.load(settings)
+            found[f"ctranslate2-{family}"] = CT2Runtime.load(settings.model_settings())
     return found
 
 
@@ -84,12 +86,12 @@ def test_generate_puts_rows_of_different_limits_into_one_call(loaded: dict[str, 
     calls: list[list[int]] = []
     decode = runtime.decode
 
-    def counting(prompts: list[str], gen: GenerationSettings, limits: list[int], *rest: object) -> object:
+    def counting(prompts: list[str], gen: Decoding, limits: list[int], *rest: object) -> object:
         calls.append(list(limits))
         return decode(prompts, gen, limits, *rest)  # type: ignore[arg-type]
 
     rows = [
-        Row((i, "summary"), p, runtime.prompt_tokens(p), replace(GEN, max_new_tokens=n), None)
+        Row((i, "summary"), p, runtime.prompt_tokens(p), GEN, n, None)
         for i, (p, n) in enumerate(zip(PROMPTS, LIMITS, strict=True))
     ]
     object.__setattr__(runtime, "decode", counting)

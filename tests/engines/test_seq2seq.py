@@ -24,7 +24,9 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module", params=["t5", "bart"])
 def engine(request: pytest.FixtureRequest, tiny_models: dict[str, Path]) -> Seq2SeqEngine:
-    e = Seq2SeqEngine(Settings(model=str(tiny_models[request.param]), summary_max_new_tokens=40))
+    e = Seq2SeqEngine.from_settings(
+        Settings(model=str(tiny_models[request.param]), summary_max_new_tokens=40)
+    )
     e.load()
     return e
 
@@ -77,7 +79,9 @@ def test_prompt_is_rendered_from_the_family_template(
 def test_input_budget_is_respected_and_truncation_reported(
     tiny_models: dict[str, Path], ferry: list[dict[str, Any]], budget: int
 ) -> None:
-    e = Seq2SeqEngine(Settings(model=str(tiny_models["t5"]), max_input_tokens=budget, input_selection="lead"))
+    e = Seq2SeqEngine.from_settings(
+        Settings(model=str(tiny_models["t5"]), max_input_tokens=budget, input_selection="lead")
+    )
     e.load()
     prepared = e.prepare(to_cluster(ferry))
     for prompt in prepared.prompts.values():
@@ -94,14 +98,14 @@ def test_prompt_that_cannot_fit_is_a_clear_input_error(
     tiny_models: dict[str, Path], ferry: list[dict[str, Any]]
 ) -> None:
 
-    e = Seq2SeqEngine(Settings(model=str(tiny_models["t5"]), max_input_tokens=100))
+    e = Seq2SeqEngine.from_settings(Settings(model=str(tiny_models["t5"]), max_input_tokens=100))
     e.load()
     with pytest.raises(InvalidInput, match="leaving no room"):
         e.summarize([to_cluster(ferry)])
 
 
 def test_budget_over_model_limit_is_refused(tiny_models: dict[str, Path]) -> None:
-    e = Seq2SeqEngine(Settings(model=str(tiny_models["t5"]), max_input_tokens=4096))
+    e = Seq2SeqEngine.from_settings(Settings(model=str(tiny_models["t5"]), max_input_tokens=4096))
     with pytest.raises(ValueError, match="exceeds the model's limit of 512"):
         e.load()
 
@@ -136,7 +140,7 @@ def test_generated_facts_are_grounded_and_the_rest_dropped_by_reason(
 ) -> None:
     """The generated-facts path end to end: generate, split into items, ground, drop, count."""
     settings = Settings(model=str(canned_model), num_beams=1, facts_no_repeat_ngram_size=0)
-    e = Seq2SeqEngine(settings)
+    e = Seq2SeqEngine.from_settings(settings)
     e.load()
     assert e.family == "instruct"
     (result,) = e.summarize([to_cluster(ferry, num_facts=5)])
@@ -170,7 +174,7 @@ def test_generated_facts_are_grounded_and_the_rest_dropped_by_reason(
 def test_plain_family_takes_verbatim_extractive_facts(
     tiny_models: dict[str, Path], ferry: list[dict[str, Any]]
 ) -> None:
-    e = Seq2SeqEngine(Settings(model=str(tiny_models["bart"]), summary_max_new_tokens=16))
+    e = Seq2SeqEngine.from_settings(Settings(model=str(tiny_models["bart"]), summary_max_new_tokens=16))
     e.load()
     (result,) = e.summarize([to_cluster(ferry, num_facts=4)])
     assert e.family == "plain" and 1 <= len(result.key_facts) <= 4
@@ -184,7 +188,7 @@ def test_instruct_prompts_on_a_bart_checkpoint(
     tiny_models: dict[str, Path], ferry: list[dict[str, Any]]
 ) -> None:
     """The family can be forced; BART then gets instructions and generated facts too."""
-    e = Seq2SeqEngine(
+    e = Seq2SeqEngine.from_settings(
         Settings(model=str(tiny_models["bart"]), prompt_family="instruct", facts_max_new_tokens=30)
     )
     e.load()
@@ -197,7 +201,7 @@ def test_instruct_prompts_on_a_bart_checkpoint(
 def test_input_selection_strategies_respect_the_budget(
     tiny_models: dict[str, Path], ferry: list[dict[str, Any]], strategy: str
 ) -> None:
-    e = Seq2SeqEngine(
+    e = Seq2SeqEngine.from_settings(
         Settings(model=str(tiny_models["t5"]), max_input_tokens=260, input_selection=strategy)  # type: ignore[arg-type]
     )
     e.load()
@@ -213,26 +217,32 @@ def test_input_selection_strategies_respect_the_budget(
 def test_int8_quantization_is_opt_in_and_serves(
     tiny_models: dict[str, Path], ferry: list[dict[str, Any]]
 ) -> None:
-    plain = Seq2SeqEngine(Settings(model=str(tiny_models["t5"]), summary_max_new_tokens=16))
+    plain = Seq2SeqEngine.from_settings(Settings(model=str(tiny_models["t5"]), summary_max_new_tokens=16))
     plain.load()
     from torch.ao.nn.quantized.dynamic import Linear as QuantizedLinear
 
     assert not any(isinstance(m, QuantizedLinear) for m in plain.runtime.model.modules())
-    e = Seq2SeqEngine(Settings(model=str(tiny_models["t5"]), summary_max_new_tokens=16, quantize="int8"))
+    e = Seq2SeqEngine.from_settings(
+        Settings(model=str(tiny_models["t5"]), summary_max_new_tokens=16, quantize="int8")
+    )
     e.load()
     assert any(isinstance(m, QuantizedLinear) for m in e.runtime.model.modules())
     (result,) = e.summarize([to_cluster(ferry)])
     assert result.summary and result.generated_tokens > 0
     with pytest.raises(ValueError, match="CPU-only"):
-        Seq2SeqEngine(Settings(model=str(tiny_models["t5"]), quantize="int8", device="cuda")).load()
+        Seq2SeqEngine.from_settings(
+            Settings(model=str(tiny_models["t5"]), quantize="int8", device="cuda")
+        ).load()
 
 
 def test_bfloat16_is_opt_in_and_float16_needs_a_gpu(tiny_models: dict[str, Path]) -> None:
-    e = Seq2SeqEngine(Settings(model=str(tiny_models["bart"]), dtype="bfloat16"))
+    e = Seq2SeqEngine.from_settings(Settings(model=str(tiny_models["bart"]), dtype="bfloat16"))
     e.load()
     assert {p.dtype for p in e.runtime.model.parameters()} == {torch.bfloat16}
     with pytest.raises(ValueError, match="needs a GPU"):
-        Seq2SeqEngine(Settings(model=str(tiny_models["t5"]), dtype="float16", device="cpu")).load()
+        Seq2SeqEngine.from_settings(
+            Settings(model=str(tiny_models["t5"]), dtype="float16", device="cpu")
+        ).load()
     with pytest.raises(ValueError, match="leave SUMMARIZER_DTYPE at float32"):
         Settings(model=str(tiny_models["t5"]), dtype="bfloat16", quantize="int8")
 
@@ -242,7 +252,7 @@ def test_query_and_background_reach_the_model_input(engine: Seq2SeqEngine) -> No
     input, its figures still make updates, and articles that add nothing say so."""
     import dataclasses
 
-    from service.engines.base import NOTHING_NEW
+    from service.facts.finish import NOTHING_NEW
     from tests.support.articles import load_cluster
 
     quake = load_cluster("quake")

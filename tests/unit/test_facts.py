@@ -9,7 +9,7 @@ from service.errors import Cancelled
 from service.facts.conflicts import find_conflicts
 from service.facts.features import numbers, proper_names
 from service.facts.grounding import ground_items, split_items
-from service.facts.same_fact import same_fact_matrix
+from service.facts.same_fact import THRESHOLD, same_fact_matrix
 from service.facts.select import select_facts
 from service.nlp.salience import compute_salience
 from service.nlp.segmenter import sentence_spans
@@ -39,7 +39,7 @@ def test_numbers_and_names() -> None:
 
 def ground(items: list[str], ferry: list[dict[str, Any]]) -> tuple[list[Any], dict[str, int]]:
     texts = [a["text"] for a in ferry]
-    facts, dropped = ground_items(items, analyze(texts), texts, limit=10)
+    facts, dropped = ground_items(items, analyze(texts), texts, limit=10, same_fact=THRESHOLD)
     return facts, dict(dropped)
 
 
@@ -76,7 +76,7 @@ def test_items_with_unknown_numbers_or_names_are_dropped(ferry: list[dict[str, A
 def test_limit_caps_the_kept_items(ferry: list[dict[str, Any]]) -> None:
     texts = [a["text"] for a in ferry]
     items = ["340 workers went on strike.", "Northline Ferries will make a new offer on Wednesday."]
-    facts, dropped = ground_items(items, analyze(texts), texts, limit=1)
+    facts, dropped = ground_items(items, analyze(texts), texts, limit=1, same_fact=THRESHOLD)
     assert len(facts) == 1 and dropped["over_limit"] == 1
 
 
@@ -89,8 +89,8 @@ def test_a_set_stop_ends_disputes_and_key_facts() -> None:
     with pytest.raises(Cancelled):
         find_conflicts(sentences, salience, 5, stop=stop)
     with pytest.raises(Cancelled):
-        select_facts(sentences, salience, 5, stop=stop)
+        select_facts(sentences, salience, 5, THRESHOLD, stop=stop)
     with pytest.raises(Cancelled):
-        same_fact_matrix([s for article in sentences for s in article] * 2, stop=stop)
+        same_fact_matrix([s for article in sentences for s in article] * 2, THRESHOLD, stop=stop)
     with pytest.raises(Cancelled):
         sentence_spans(load_cluster()[0]["text"], stop=stop)

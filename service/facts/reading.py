@@ -38,6 +38,12 @@ class Reading:
     def sentences(self) -> list[list[Sentence]]:
         return self.every[: self.articles]
 
+    @property
+    def avoid(self) -> frozenset[tuple[int, int]]:
+        """(article, sentence) pairs no summary or key fact may rest on: those stating one side of
+        a dispute alone, and those the reader knows from the background."""
+        return self.found.one_sided | self.known
+
 
 def read(cluster: Cluster, stop: threading.Event | None = None) -> Reading:
     """Split and weigh `cluster`; `stop`, once set, ends the work (`Cancelled`)."""
