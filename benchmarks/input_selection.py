@@ -20,7 +20,8 @@ from typing import get_args
 
 from eval.data import load_examples
 from eval.rouge import build_scorer
-from service.nlp.packing import Strategy, pack
+from service.domain import InputSelection
+from service.nlp.packing import pack
 from service.nlp.salience import compute_salience
 from service.nlp.sentences import analyze
 
@@ -71,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
     unit = f"tokens ({args.tokenizer})" if args.tokenizer else f"tokens (~{TOKENS_PER_WORD}/word)"
     out.write(f"| budget | strategy | ROUGE-2 R | ROUGE-1 R | {unit} used |\n|---|---|---|---|---|\n")
     for budget in args.budgets:
-        for strategy in get_args(Strategy):
+        for strategy in get_args(InputSelection):
             r1, r2, used = [], [], []
             for ex, texts, sentences, salience in prepared:
                 packed = pack(sentences, texts, budget, count, cut_after, strategy, salience)

@@ -16,7 +16,6 @@ import logging
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Literal
 
 from eval.baselines import BASELINES
 from eval.conflicts import (
@@ -40,7 +39,7 @@ from eval.report import facts_table, paired_table, score_table
 from eval.rouge.perl155 import RougeOptionError
 from eval.rouge.unicode import TOKENIZERS
 from eval.run import Evaluation, RunConfig, RunError
-from eval.systems import MAX_WORDS_RANGE, NUM_FACTS_RANGE
+from eval.systems import ENGINE_NAMES, MAX_WORDS_RANGE, NUM_FACTS_RANGE, EngineName
 
 
 def _int_in(low: int, high: int | None = None) -> Callable[[str], int]:
@@ -78,7 +77,7 @@ def _parser() -> argparse.ArgumentParser:
     system = run.add_mutually_exclusive_group()
     system.add_argument(
         "--engine",
-        choices=["embedded", "seq2seq"],
+        choices=ENGINE_NAMES,
         default="embedded",
         help="engine run in this process (default: embedded)",
     )
@@ -172,9 +171,7 @@ def _parser() -> argparse.ArgumentParser:
     para.add_argument("--data", type=Path, required=True, help="MSRP TSV, e.g. msr_paraphrase_test.tsv")
     para.add_argument("--out", type=Path, help="write results.json and pairs.jsonl here")
     para.add_argument("--limit", type=_int_in(1), help="only the first N pairs")
-    para.add_argument(
-        "--engine", choices=["embedded", "seq2seq"], default="embedded", help="engine run in this process"
-    )
+    para.add_argument("--engine", choices=ENGINE_NAMES, default="embedded", help="engine run in this process")
     para.add_argument("--model", help="seq2seq checkpoint (hub id or directory); implies --engine seq2seq")
     para.add_argument("--batch-size", type=_int_in(1), default=64, help="pairs per engine call")
     para.add_argument(
@@ -278,7 +275,7 @@ def _conflicts_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) 
     score.add_argument("--batch-size", type=_int_in(1), default=8, help="clusters per engine call")
     for step, num_facts in ((mine, NUM_FACTS_RANGE[1]), (score, DEFAULT_NUM_FACTS)):
         step.add_argument(
-            "--engine", choices=["embedded", "seq2seq"], default="embedded", help="engine run in this process"
+            "--engine", choices=ENGINE_NAMES, default="embedded", help="engine run in this process"
         )
         step.add_argument(
             "--model", help="seq2seq checkpoint (hub id or directory); implies --engine seq2seq"
@@ -305,7 +302,7 @@ def _conflicts(args: argparse.Namespace) -> int:
             counts = run_export(args.candidates, args.labels)
             out.write(f"{counts['added']} labels added, {counts['total']} in {args.labels}\n")
             return 0
-        engine: Literal["embedded", "seq2seq"] = "seq2seq" if args.model else args.engine
+        engine: EngineName = "seq2seq" if args.model else args.engine
         if args.step == "mine":
             mined = run_mine(
                 MineConfig(
@@ -379,7 +376,7 @@ def main(argv: list[str] | None = None) -> int:
         documents=args.documents_field or defaults.documents,
         references=args.references_field or defaults.references,
     )
-    engine: Literal["embedded", "seq2seq"] | None = None
+    engine: EngineName | None = None
     if not (args.no_engine or args.url):
         engine = "seq2seq" if args.model else args.engine
     config = RunConfig(

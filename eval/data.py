@@ -207,7 +207,13 @@ def split_by_date(example: Example, new_share: float) -> Example | None:
 
 
 def _query(row: dict[str, Any], where: str) -> str | None:
-    """A row's `query` (a string), or its `topic`: a string, or DUC's {title, narrative} joined."""
+    """A row's `query` (a string), or its `topic`: a string, or DUC's {title, narrative} joined.
+
+    Strict on purpose: a topic that is not text stops the run (a query quietly lost is a different
+    task scored). The service's batch job reads the same layout leniently, leaving a row to the
+    request schema (`service/distributed/rows.py`); the two are kept apart by the wall between
+    the harness and what it measures, and to the same join by tests/distributed/test_rows.py.
+    """
     raw = row.get("query", row.get("topic"))
     if raw is None:
         return None
@@ -223,7 +229,12 @@ def _query(row: dict[str, Any], where: str) -> str | None:
 
 def json_rows(path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
     """The objects of a JSONL file (gzipped when it ends .gz), each with where it stands
-    ("file:line"); blank lines skipped."""
+    ("file:line"); blank lines skipped.
+
+    The first line that is not a JSON object stops the reading (`DataError`): the harness scores
+    whole data sets. The service's batch job reads its JSONL with its own reader, which reports a
+    bad line and goes on (`service/distributed/rows.py`).
+    """
     opener = gzip.open if path.name.endswith(".gz") else open
     with opener(path, "rt", encoding="utf-8") as f:
         for n, line in enumerate(f, 1):

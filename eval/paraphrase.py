@@ -20,13 +20,13 @@ import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from tqdm import tqdm
 
 from eval.data import DataError, Document, Example, file_sha256
 from eval.provenance import git_commit, versions
-from eval.systems import NUM_FACTS_RANGE, EngineSystem, engine_system
+from eval.systems import NUM_FACTS_RANGE, EngineName, EngineSystem, engine_system
 
 log = logging.getLogger(__name__)
 
@@ -152,7 +152,7 @@ class ParaphraseConfig:
     data: Path
     out: Path | None = None
     limit: int | None = None
-    engine: Literal["embedded", "seq2seq"] = "embedded"
+    engine: EngineName = "embedded"
     model: str | None = None
     batch_size: int = 64
     # Merge thresholds to run the system at besides its default: the precision-recall curve.

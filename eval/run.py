@@ -7,7 +7,7 @@ import logging
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from tqdm import tqdm
 
@@ -31,7 +31,7 @@ from eval.rouge import Convention, Scorer, build_scorer
 from eval.rouge.lines import as_lines
 from eval.rouge.unicode import Tokenizer
 from eval.rows import Rows
-from eval.systems import EngineSystem, Output, RemoteSystem, check_options, engine_system
+from eval.systems import EngineName, EngineSystem, Output, RemoteSystem, check_options, engine_system
 
 log = logging.getLogger(__name__)
 
@@ -84,7 +84,7 @@ class RunConfig:
     format: DataFormat = "native"
     fields: Fields | None = None
     limit: int | None = None
-    engine: Literal["embedded", "seq2seq"] | None = "embedded"  # None: no in-process engine
+    engine: EngineName | None = "embedded"  # None: no in-process engine
     model: str | None = None
     url: str | None = None
     concurrency: int = 4

@@ -14,7 +14,7 @@ import time
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, get_args
 
 import httpx
 
@@ -26,6 +26,7 @@ from service.domain import (
     MIN_NUM_FACTS,
     Article,
     Cluster,
+    EngineName,
     Options,
     Result,
 )
@@ -44,6 +45,8 @@ RETRY_STATUSES = frozenset({429, 502, 503, 504})
 # the harness reaches the service only through this module.
 MAX_WORDS_RANGE = (MIN_MAX_WORDS, MAX_MAX_WORDS)
 NUM_FACTS_RANGE = (MIN_NUM_FACTS, MAX_NUM_FACTS)
+# The service's engines (`EngineName`, which the harness imports from here), for `--engine`.
+ENGINE_NAMES: tuple[EngineName, ...] = get_args(EngineName)
 
 
 def check_options(max_words: int, num_facts: int) -> None:
@@ -174,7 +177,7 @@ class EngineSystem:
 
 
 def engine_system(
-    engine: Literal["embedded", "seq2seq"], model: str | None = None, same_fact_threshold: float | None = None
+    engine: EngineName, model: str | None = None, same_fact_threshold: float | None = None
 ) -> EngineSystem:
     """An engine of the service in this process; the rest of its settings from SUMMARIZER_*.
 

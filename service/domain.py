@@ -12,6 +12,9 @@ from typing import Literal
 from service.errors import InvalidInput
 
 EngineName = Literal["embedded", "seq2seq"]
+# What enters a model's input when the articles exceed its budget (`service.nlp.packing`): the
+# setting `input_selection` and the packer's strategies, declared once.
+InputSelection = Literal["salience", "lead", "per-article"]
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ import asyncio
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TypeVar
 
 from service.api.schemas import ArticleIn, SummarizeRequest
@@ -23,11 +24,26 @@ from service.settings import Settings
 T = TypeVar("T")
 
 
-async def read_request(body: SummarizeRequest, settings: Settings, gone: asyncio.Event, t0: float) -> Cluster:
+@dataclass(frozen=True)
+class Read:
+    """A request's cluster, as the engine will read it, and how long reading it took (ms)."""
+
+    cluster: Cluster
+    read_ms: float
+
+
+async def read_request(body: SummarizeRequest, settings: Settings, gone: asyncio.Event | None = None) -> Read:
     """The request's cluster (`SummarizeRequest.to_cluster`), its links fetched first.
 
-    `t0`: when the request arrived (`time.perf_counter()`); `gone` is set when its client goes.
+    `gone`, once set (the client went), ends the reading. The time it takes counts toward the
+    request's deadline, which starts here.
     """
+    t0 = time.perf_counter()
+    cluster = await _cluster(body, settings, gone or asyncio.Event(), t0)
+    return Read(cluster, (time.perf_counter() - t0) * 1e3)
+
+
+async def _cluster(body: SummarizeRequest, settings: Settings, gone: asyncio.Event, t0: float) -> Cluster:
     if settings.fetch_urls and any(a.text is None for a in (*body.articles, *body.background)):
         body = await _fetched(body, settings, gone, t0)
     if not any(a.text is not None and is_page(a.text) for a in (*body.articles, *body.background)):

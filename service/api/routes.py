@@ -1,17 +1,16 @@
-"""HTTP routes. Thin: validate, hand the cluster to the engine runner, shape the answer."""
+"""HTTP routes. Thin: check the caller and the body, then answer it (`service.api.answer`)."""
 
 from __future__ import annotations
 
 import asyncio
 import hmac
-import time
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST
 
+from service.api.answer import answer
 from service.api.http_errors import error_response
-from service.api.intake import read_request
 from service.api.schemas import ErrorResponse, SummarizeRequest, SummarizeResponse
 from service.api.state import ServiceState, State
 from service.errors import (
@@ -67,7 +66,6 @@ ERRORS: dict[int | str, dict[str, object]] = {
 )
 async def summarize(body: SummarizeRequest, request: Request, state: State) -> SummarizeResponse:
     """Summarize one or more articles about one event, with key facts and their sources."""
-    t0 = time.perf_counter()
     if state.runner is None:
         raise NotReady(
             "the engine is still loading" if state.status == "loading" else "the engine failed to load"
@@ -75,17 +73,9 @@ async def summarize(body: SummarizeRequest, request: Request, state: State) -> S
     gone = asyncio.Event()
     watcher = asyncio.create_task(_watch_disconnect(request, gone))
     try:
-        cluster = await read_request(body, state.settings, gone, t0)
-        read_ms = (time.perf_counter() - t0) * 1e3
-        result, queue_ms = await state.runner.run(cluster, gone, spent_s=read_ms / 1e3)
+        return await answer(body, state.settings, state.runner, gone, state.metrics)
     finally:
         watcher.cancel()
-    metrics = state.metrics
-    metrics.generated_tokens.inc(result.generated_tokens)
-    for reason, n in result.facts_dropped.items():
-        metrics.facts_dropped.labels(reason).inc(n)
-    timings = {"read": read_ms, "queue": queue_ms, "total": (time.perf_counter() - t0) * 1e3}
-    return SummarizeResponse.from_result(result, cluster, timings)
 
 
 async def _watch_disconnect(request: Request, gone: asyncio.Event) -> None:

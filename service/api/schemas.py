@@ -18,6 +18,7 @@ from service.domain import (
     Article,
     Claim,
     Cluster,
+    EngineName,
     Options,
     Result,
     SourceRef,
@@ -120,7 +121,8 @@ class SummarizeRequest(BaseModel):
     query: str | None = Field(
         None,
         max_length=MAX_QUERY_CHARS,
-        # Not blank: said in the schema too, so clients and generated tests know it.
+        # Not blank, said in the schema, so clients and generated tests know it (the 422's message
+        # names the pattern). The engine reads it stripped, and the response echoes that.
         pattern=r"\S",
         description="A question or topic: the summary and key facts cover what answers it.",
     )
@@ -130,13 +132,6 @@ class SummarizeRequest(BaseModel):
         description="Articles the reader has already read: the summary and key facts report only what"
         " `articles` add. They count toward the request's article and character limits.",
     )
-
-    @field_validator("query")
-    @classmethod
-    def _query_not_blank(cls, v: str | None) -> str | None:
-        if v is not None and not v.strip():
-            raise ValueError("query must not be blank (leave it out for a general summary)")
-        return v
 
     def to_cluster(self, settings: Settings, stop: threading.Event | None = None) -> Cluster:
         """The engine's work for this request, within the configured limits and with their defaults.
@@ -296,7 +291,7 @@ class SummarizeResponse(BaseModel):
         default_factory=list,
         description="Figures that changed between dated articles (a toll rising), newest version first.",
     )
-    engine: Literal["embedded", "seq2seq"]
+    engine: EngineName
     model: str | None
     input: InputOut
     generated_tokens: int

@@ -1,8 +1,8 @@
 """Where a request is answered: in this process, by the route's own steps, or by a running service.
 
 In this process the request goes the way `POST /v1/summarize` takes it: the body limit, the
-request schema, the configured limits (`SummarizeRequest.to_cluster`), the engine runner with its
-deadline, and `SummarizeResponse.from_result`; so the JSON is the API's, and so are the errors.
+request schema, then `service.api.answer` (the configured limits, the engine runner with its
+deadline, the response); so the JSON is the API's, and so are the errors.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ import asyncio
 import http.client
 import json
 import logging
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -19,11 +18,12 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from service.api.answer import respond
+from service.api.intake import Read, read_request
 from service.api.schemas import ErrorResponse, SummarizeRequest, SummarizeResponse
 from service.cli import exits
 from service.cli.exits import CliError
 from service.cli.inputs import Inputs
-from service.domain import Cluster, Result
 from service.engines import build_engine
 from service.engines.base import Engine
 from service.errors import (
@@ -60,21 +60,16 @@ def local(inputs: Inputs, settings: Settings) -> dict[str, Any]:
         raise CliError(
             exits.BY_STATUS[InvalidInput.status], InvalidInput.code, "the request body is invalid", details
         ) from None
-    t0 = time.perf_counter()
     try:
-        cluster = request.to_cluster(settings)
+        read = asyncio.run(read_request(request, settings))
     except ServiceError as exc:
         raise CliError.from_service(exc, inputs.named(exc.message)) from None
-    read_ms = (time.perf_counter() - t0) * 1e3
     try:
+        # Loaded after the request is read (a bad one costs no load), and not in its timings.
         engine = _load(settings)
-        t0 = time.perf_counter()
-        result, queue_ms = asyncio.run(_answer(engine, cluster, settings.request_timeout_s))
+        response = asyncio.run(_respond(engine, read, settings.request_timeout_s))
     except ServiceError as exc:
         raise CliError.from_service(exc) from None
-    # The engine's load is not the request's time: total counts reading the pages and answering.
-    timings = {"read": read_ms, "queue": queue_ms, "total": read_ms + (time.perf_counter() - t0) * 1e3}
-    response = SummarizeResponse.from_result(result, cluster, timings)
     answer: dict[str, Any] = response.model_dump(mode="json")
     return answer
 
@@ -90,12 +85,12 @@ def _load(settings: Settings) -> Engine:
     return engine
 
 
-async def _answer(engine: Engine, cluster: Cluster, timeout_s: float) -> tuple[Result, float]:
+async def _respond(engine: Engine, read: Read, timeout_s: float) -> SummarizeResponse:
     """The engine runner the service uses, for one request: the same deadline, the same 504."""
     runner = EngineRunner(engine, max_queue=1, timeout_s=timeout_s)
     runner.start()
     try:
-        return await runner.run(cluster)
+        return await respond(read, runner)
     finally:
         runner.close()
 

@@ -68,11 +68,19 @@ def _article(raw: Any) -> Any:
 
 
 def _query(row: dict[str, Any]) -> Any:
-    """`query`, or `topic`: a string, or DUC 2006's {title, narrative} joined."""
+    """`query`, or `topic`: a string, or DUC 2006's {title, narrative} joined by a space.
+
+    The harness reads the same layout with its own reader (`eval/data.py`, beyond the wall that
+    keeps the service from importing its measure), and strictly: a topic it cannot read stops
+    its run. Here a row is only made into a request body, and the request schema judges it: what
+    is not a string, or is blank, comes back as a bad row; of a {title, narrative} topic, its
+    parts that are text are joined. The join is the harness's, so a batch job's summaries answer
+    the query its runs ask (tests/distributed/test_rows.py holds the two to it).
+    """
     raw = row.get("query", row.get("topic"))
     if isinstance(raw, dict):
-        parts = [raw.get(k) for k in ("title", "narrative")]
-        raw = " ".join(p.strip() for p in parts if isinstance(p, str) and p.strip())
+        texts = (raw.get("title"), raw.get("narrative"))
+        raw = " ".join(t.strip() for t in texts if isinstance(t, str) and t.strip())
     return raw or None
 
 
@@ -109,40 +117,40 @@ def problems(exc: ValidationError) -> str:
 def read_rows(path: Path, options: dict[str, int]) -> Iterator[Row | BadRow]:
     """Each line of `path` as a `Row`, or a `BadRow` saying why it is not one (blank lines skipped).
 
-    A repeated id is a bad row: ids key the output and the resume.
+    A bad line is reported and the job goes on over the others, where the harness's reader of
+    the same files (`eval/data.py`) stops at the first: a score over part of a data set is no
+    score, a job of thousands of clusters is worth running without one broken line. A repeated
+    id is a bad row: ids key the output and the resume.
     """
     seen: set[str] = set()
     with path.open(encoding="utf-8") as f:
         for n, line in enumerate(f, 1):
-            if not line.strip():
-                continue
-            where = f"{path.name}:{n}"
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as exc:
-                yield BadRow(where, f"not JSON ({exc.msg})")
-                continue
-            if not isinstance(row, dict):
-                yield BadRow(where, "not a JSON object")
-                continue
-            raw_id = row.get("id")
-            if not isinstance(raw_id, str | int) or isinstance(raw_id, bool) or str(raw_id) == "":
-                yield BadRow(where, "needs an 'id' (a string or an integer)")
-                continue
-            row_id = str(raw_id)
-            if row_id in seen:
-                yield BadRow(where, f"id {row_id!r} was already used above", row_id)
-                continue
-            seen.add(row_id)
-            if "articles" not in row and "documents" not in row:
-                yield BadRow(where, "needs 'documents' (or the API's 'articles')", row_id)
-                continue
-            try:
-                request = SummarizeRequest.model_validate(request_body(row, options))
-            except ValidationError as exc:
-                yield BadRow(where, problems(exc), row_id)
-                continue
-            yield Row(row_id, request.model_dump_json(exclude_none=True))
+            if line.strip():
+                yield _row(line, f"{path.name}:{n}", options, seen)
+
+
+def _row(line: str, where: str, options: dict[str, int], seen: set[str]) -> Row | BadRow:
+    """One line as a row, its id added to `seen`; or why it is none."""
+    try:
+        row = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return BadRow(where, f"not JSON ({exc.msg})")
+    if not isinstance(row, dict):
+        return BadRow(where, "not a JSON object")
+    raw_id = row.get("id")
+    if not isinstance(raw_id, str | int) or isinstance(raw_id, bool) or str(raw_id) == "":
+        return BadRow(where, "needs an 'id' (a string or an integer)")
+    row_id = str(raw_id)
+    if row_id in seen:
+        return BadRow(where, f"id {row_id!r} was already used above", row_id)
+    seen.add(row_id)
+    if "articles" not in row and "documents" not in row:
+        return BadRow(where, "needs 'documents' (or the API's 'articles')", row_id)
+    try:
+        request = SummarizeRequest.model_validate(request_body(row, options))
+    except ValidationError as exc:
+        return BadRow(where, problems(exc), row_id)
+    return Row(row_id, request.model_dump_json(exclude_none=True))
 
 
 def written_ids(path: Path) -> set[str]:

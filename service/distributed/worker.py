@@ -3,9 +3,9 @@
 It knows nothing of Ray: Ray Data constructs it once per actor and calls it with a batch of rows
 (`{"id": [...], "body": [...]}`, bodies as JSON text); a batch of the same length comes back, each
 row's result (its summary, key facts and conflicts as JSON text) or its error. A row goes the way
-`POST /v1/summarize` takes it (request schema, configured limits, the engine runner with its
-deadline and dynamic batching, the API's response shape), so a cluster summarized here and one
-sent to the service come out alike.
+`POST /v1/summarize` takes it (the request schema, then `service.api.answer`: the configured
+limits, the engine runner with its deadline and dynamic batching, the API's response shape), so a
+cluster summarized here and one sent to the service come out alike.
 """
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from service.api.schemas import SummarizeRequest, SummarizeResponse
+from service.api.answer import answer
+from service.api.schemas import SummarizeRequest
 from service.distributed.rows import problems
 from service.engines import build_engine
 from service.errors import InvalidInput, ServiceError
@@ -74,10 +75,7 @@ class ClusterWorker:
         """(the result, "") or ("", why this row has none)."""
         try:
             request = SummarizeRequest.model_validate_json(body)
-            # Off the loop: reading a page is CPU work, and the other rows' requests wait on the loop.
-            cluster = await asyncio.to_thread(request.to_cluster, self.settings)
-            result, _ = await self._runner.run(cluster)
-            response = SummarizeResponse.from_result(result, cluster, {})
+            response = await answer(request, self.settings, self._runner)
         except ValidationError as exc:
             return "", f"{InvalidInput.code}: {problems(exc)}"
         except ServiceError as exc:
@@ -85,8 +83,8 @@ class ClusterWorker:
         except Exception as exc:
             log.exception("cluster %s failed", row_id)
             return "", f"internal_error: {type(exc).__name__}"
-        answer = response.model_dump(mode="json", include={"summary", "key_facts", "conflicts"})
-        return json.dumps(answer, ensure_ascii=False), ""
+        fields = response.model_dump(mode="json", include={"summary", "key_facts", "conflicts"})
+        return json.dumps(fields, ensure_ascii=False), ""
 
     def close(self) -> None:
         """Stop the runner and close the loop (Ray ends an actor's process without this)."""

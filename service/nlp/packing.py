@@ -1,6 +1,7 @@
 """What enters a model's token budget when the articles do not all fit.
 
-Three strategies (measured on DUC 2004 in the README; `salience` is the default):
+Three strategies (`service.domain.InputSelection`; measured on DUC 2004 in the README, `salience`
+is the default):
 - salience: each article's first sentence (while those take at most half the budget), then the
   sentences that cover most of the cluster (the embedded engine's selection, with token costs),
   then leads in the room left, kept in article order;
@@ -15,14 +16,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Literal
 
-from service.domain import ArticleUsage
+from service.domain import ArticleUsage, InputSelection
 from service.nlp.salience import Salience, compute_salience
 from service.nlp.selection import select_sentences
 from service.nlp.sentences import Sentence
-
-Strategy = Literal["salience", "lead", "per-article"]
 
 # Token counts of several texts at once, without special tokens.
 CountTokens = Callable[[Sequence[str]], list[int]]
@@ -42,7 +40,7 @@ def pack(
     budget: int,
     count: CountTokens,
     cut_after: CutAfter,
-    strategy: Strategy = "salience",
+    strategy: InputSelection = "salience",
     salience: Salience | None = None,
 ) -> list[PackedArticle]:
     """Choose sentences of each article so that their tokens add up to at most `budget`."""

@@ -3,6 +3,7 @@
 import logging
 import threading
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -227,6 +228,32 @@ def test_openapi_documents_the_api(client: TestClient) -> None:
     spec = client.get("/openapi.json").json()
     assert "/v1/summarize" in spec["paths"]
     assert client.get("/docs").status_code == 200
+
+
+# The JSON Schema keywords that bound a value.
+BOUNDS = {"minimum", "maximum", "minLength", "maxLength", "pattern", "minItems", "maxItems"}
+
+
+def test_the_served_schema_has_the_documented_bounds(client: TestClient) -> None:
+    """What a client reads in /openapi.json against what the README promises, so that neither
+    drifts from the other (the schema's bounds are constants of service.domain and schemas)."""
+    schemas = client.get("/openapi.json").json()["components"]["schemas"]
+
+    def bounds(model: str, field: str) -> dict[str, Any]:
+        prop = schemas[model]["properties"][field]
+        (typed,) = [t for t in prop.get("anyOf", [prop]) if t.get("type") != "null"]
+        return {k: v for k, v in typed.items() if k in BOUNDS}
+
+    assert bounds("OptionsIn", "max_words") == {"minimum": 10, "maximum": 1000}
+    assert bounds("OptionsIn", "num_facts") == {"minimum": 0, "maximum": 50}
+    assert bounds("SummarizeRequest", "query") == {"maxLength": 1000, "pattern": r"\S"}
+    # The hard ceiling of a request's articles: SUMMARIZER_MAX_ARTICLES (at most 100) lowers it.
+    assert bounds("SummarizeRequest", "articles") == {"minItems": 1, "maxItems": 100}
+    assert bounds("SummarizeRequest", "background") == {"maxItems": 100}
+    assert bounds("ArticleIn", "id") == {"maxLength": 200}
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    assert "(`max_words` 10–1000, `num_facts` 0–50)" in readme
+    assert "a question or topic, up to 1,000 characters" in readme
 
 
 class HoldingEngine(Engine):

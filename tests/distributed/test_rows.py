@@ -9,8 +9,10 @@ from typing import Any
 
 import pytest
 
-from eval.data import read_system_summaries
+from eval.data import load_examples, read_system_summaries
+from service.api.schemas import SummarizeRequest
 from service.distributed.rows import BadRow, Row, output_row, read_rows, request_body, written_ids
+from service.settings import Settings
 
 
 def write(path: Path, *lines: Any) -> Path:
@@ -39,6 +41,26 @@ def test_a_harness_row_becomes_the_apis_request(tmp_path: Path) -> None:
         "options": {"max_words": 50},
         "query": "Cambodia What happened?",
     }
+
+
+@pytest.mark.parametrize(
+    "topic",
+    [
+        {"title": "Cambodia", "narrative": "What happened after the election?"},
+        {"title": " Cambodia ", "narrative": "  "},
+        {"narrative": "What happened?\n"},
+        "  A query given as text  ",
+    ],
+)
+def test_a_topic_is_the_query_the_harness_asks(tmp_path: Path, topic: Any) -> None:
+    """The batch job and the harness read the layout each with its own reader (lenient, strict):
+    for a topic both read, the engine gets the same query from each."""
+    row = {"id": "x", "documents": ["The council met on Monday."], "references": ["r"], "topic": topic}
+    (example,) = load_examples(write(tmp_path / "data.jsonl", row))
+    (item,) = read_rows(write(tmp_path / "batch.jsonl", row), {})
+    assert isinstance(item, Row)
+    cluster = SummarizeRequest.model_validate_json(item.body).to_cluster(Settings())
+    assert cluster.query == example.query and example.query
 
 
 def test_an_api_row_keeps_its_own_options_over_the_jobs() -> None:

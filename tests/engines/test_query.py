@@ -60,10 +60,23 @@ def test_the_api_takes_and_echoes_a_query(client: TestClient) -> None:
     r = client.post("/v1/summarize", json={"articles": quake, "query": QUERY, "options": {"max_words": 40}})
     assert r.status_code == 200, r.text
     assert r.json()["query"] == QUERY and "tents, blankets" in r.json()["summary"]
+    focused = r.json()["summary"]
     assert client.post("/v1/summarize", json={"articles": quake}).json()["query"] is None
+    # The echo is the query the engine read: stripped of the spaces around it.
+    r = client.post(
+        "/v1/summarize", json={"articles": quake, "query": f" \n {QUERY}\t ", "options": {"max_words": 40}}
+    )
+    assert r.status_code == 200, r.text
+    assert r.json()["query"] == QUERY and r.json()["summary"] == focused
+    messages: dict[object, str] = {}
     for bad in ("   ", "x" * 1001, 5):
         r = client.post("/v1/summarize", json={"articles": quake, "query": bad})
         assert r.status_code == 422, bad
+        (detail,) = r.json()["error"]["details"]
+        assert detail["loc"] == "body.query"
+        messages[bad] = detail["msg"]
+    # A blank query is told what the schema asks of it: a character that is not a space.
+    assert messages["   "] == "String should match pattern '\\S'"
 
 
 def test_prompts_carry_the_query() -> None:

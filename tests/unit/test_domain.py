@@ -6,10 +6,6 @@ from service.domain import MAX_MAX_WORDS, MAX_NUM_FACTS, MIN_MAX_WORDS, MIN_NUM_
 from service.errors import InvalidInput
 
 
-def test_bounds_are_the_http_schemas() -> None:
-    assert (MIN_MAX_WORDS, MAX_MAX_WORDS, MIN_NUM_FACTS, MAX_NUM_FACTS) == (10, 1_000, 0, 50)
-
-
 @pytest.mark.parametrize(
     ("max_words", "num_facts"), [(MIN_MAX_WORDS, MIN_NUM_FACTS), (MAX_MAX_WORDS, MAX_NUM_FACTS), (100, 5)]
 )

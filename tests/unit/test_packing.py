@@ -4,7 +4,8 @@ from collections.abc import Sequence
 
 import pytest
 
-from service.nlp.packing import Strategy, pack
+from service.domain import InputSelection
+from service.nlp.packing import pack
 from service.nlp.sentences import analyze
 
 
@@ -65,7 +66,7 @@ CLUSTER = [
 
 
 @pytest.mark.parametrize("strategy", ["salience", "per-article"])
-def test_salience_strategies_keep_the_shared_content_within_budget(strategy: Strategy) -> None:
+def test_salience_strategies_keep_the_shared_content_within_budget(strategy: InputSelection) -> None:
     sentences = analyze(CLUSTER)
     packed = pack(sentences, CLUSTER, 30, count, cut_after, strategy)
     assert sum(p.usage.used for p in packed) <= 30
