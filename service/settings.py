@@ -10,7 +10,14 @@ from typing import Literal
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from service.domain import MAX_MAX_WORDS, MAX_NUM_FACTS, MIN_MAX_WORDS, MIN_NUM_FACTS, EngineName
+from service.domain import (
+    MAX_MAX_WORDS,
+    MAX_NUM_FACTS,
+    MIN_MAX_WORDS,
+    MIN_NUM_FACTS,
+    EngineName,
+    InputSelection,
+)
 from service.prompts import Task
 
 # The closed choices of the model's settings, shared by `Settings` and `ModelSettings`.
@@ -22,7 +29,6 @@ Device = Literal["auto", "cpu", "cuda"]
 DType = Literal["float32", "bfloat16", "float16"]
 Quantize = Literal["none", "int8"]
 PromptFamilySetting = Literal["auto", "instruct", "plain"]
-InputSelection = Literal["salience", "lead", "per-article"]
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,6 @@ from fastapi.testclient import TestClient
 from service.api.app import create_app
 from service.api.requestid import current as current_request_id
 from service.domain import Cluster, Result
-from service.engines.base import Engine
 from service.engines.embedded import EmbeddedEngine
 from service.settings import Settings
 from tests.support.app import serve, wait_ready
@@ -170,6 +169,7 @@ def test_input_without_words_is_422(client: TestClient) -> None:
 
 class SlowLoadingEngine(EmbeddedEngine):
     def __init__(self) -> None:
+        super().__init__()
         self.release = threading.Event()
 
     def load(self) -> None:
@@ -256,13 +256,11 @@ def test_the_served_schema_has_the_documented_bounds(client: TestClient) -> None
     assert "a question or topic, up to 1,000 characters" in readme
 
 
-class HoldingEngine(Engine):
+class HoldingEngine(EmbeddedEngine):
     """Blocks inside summarize until released, so requests pile up behind it."""
 
-    name = "embedded"
-
     def __init__(self) -> None:
-        self.inner = EmbeddedEngine()
+        super().__init__()
         self.release = threading.Event()
         self.entered = threading.Event()
 
@@ -274,7 +272,7 @@ class HoldingEngine(Engine):
     ) -> list[Result]:
         self.entered.set()
         self.release.wait(10)
-        return self.inner.summarize(clusters)
+        return super().summarize(clusters)
 
 
 def test_full_queue_answers_429(ferry: list[dict[str, Any]]) -> None:
