@@ -13,12 +13,12 @@ import logging
 import time
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
 from typing import TYPE_CHECKING, Any, get_args
 
 import httpx
 
 from eval.data import Document, Example
+from service.api.schemas import SummarizeResponse
 from service.domain import (
     MAX_MAX_WORDS,
     MAX_NUM_FACTS,
@@ -87,25 +87,17 @@ def _article(d: Document) -> dict[str, Any]:
     }
 
 
-def _facts(result: Result) -> list[dict[str, Any]]:
-    return [
-        {"text": f.text, "support": f.support, "sources": [asdict(s) for s in f.sources]}
-        for f in result.key_facts
-    ]
-
-
-def _json_ready(items: list[tuple[str, Any]]) -> dict[str, Any]:
-    """`asdict`'s dict_factory: dates as ISO 8601 strings, as the HTTP API gives them, so an
-    in-process output has the same shape as a remote one and writes to JSON as is."""
-    return {k: v.isoformat() if isinstance(v, datetime) else v for k, v in items}
-
-
-def _output(result: Result, elapsed_ms: float) -> Output:
+def _output(result: Result, cluster: Cluster, elapsed_ms: float) -> Output:
+    """What the engine said, in the JSON the HTTP API answers with (the service's own response
+    model): an in-process output has the shape of a remote one."""
+    said = SummarizeResponse.from_result(result, cluster, {}).model_dump(
+        mode="json", include={"key_facts", "conflicts", "updates"}
+    )
     return Output(
         summary=result.summary,
-        key_facts=_facts(result),
-        conflicts=[asdict(c, dict_factory=_json_ready) for c in result.conflicts],
-        updates=[asdict(u, dict_factory=_json_ready) for u in result.updates],
+        key_facts=said["key_facts"],
+        conflicts=said["conflicts"],
+        updates=said["updates"],
         elapsed_ms=elapsed_ms,
         engine=result.engine,
         model=result.model,
@@ -146,10 +138,9 @@ class EngineSystem:
         for example in examples:
             t0 = time.perf_counter()
             # Off the event loop, like the service does; one example at a time so rows stream out.
-            (result,) = await asyncio.to_thread(
-                self.engine.summarize, [to_cluster(example, max_words, num_facts)]
-            )
-            yield example, _output(result, (time.perf_counter() - t0) * 1e3)
+            cluster = to_cluster(example, max_words, num_facts)
+            (result,) = await asyncio.to_thread(self.engine.summarize, [cluster])
+            yield example, _output(result, cluster, (time.perf_counter() - t0) * 1e3)
 
     def summarize_batch(self, examples: Sequence[Example], max_words: int, num_facts: int) -> list[Output]:
         """All `examples` in one engine call, outputs in the same order; each output's `elapsed_ms`
@@ -171,8 +162,8 @@ class EngineSystem:
         return [
             Output(summary="", elapsed_ms=share, error=f"refused: {r}")
             if isinstance(r, Exception)
-            else _output(r, share)
-            for r in results
+            else _output(r, cluster, share)
+            for r, cluster in zip(results, clusters, strict=True)
         ]
 
 

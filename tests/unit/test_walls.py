@@ -43,6 +43,8 @@ SERVICE_SURFACE = (
     # The app itself, for `SummarizeClient`'s in-process mode: the page checker (eval/pages/)
     # posts request bodies through FastAPI's TestClient and judges what a user gets back.
     "service.api.app",
+    # The API's response model: an in-process run's outputs are the JSON the API answers with.
+    "service.api.schemas",
 )
 
 
