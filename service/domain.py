@@ -12,6 +12,8 @@ from typing import Literal
 from service.errors import InvalidInput
 
 EngineName = Literal["embedded", "seq2seq"]
+# What an engine's input report counts in: model tokens (seq2seq) or words (embedded).
+InputUnit = Literal["tokens", "words"]
 # What enters a model's input when the articles exceed its budget (`service.nlp.packing`): the
 # setting `input_selection` and the packer's strategies, declared once.
 InputSelection = Literal["salience", "lead", "per-article"]
@@ -152,7 +154,7 @@ class ArticleUsage:
 class InputReport:
     """What the engine read: `unit` says whether counts are model tokens or words."""
 
-    unit: Literal["tokens", "words"]
+    unit: InputUnit
     budget: int | None
     articles: tuple[ArticleUsage, ...]
 

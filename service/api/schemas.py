@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import threading
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
@@ -19,6 +19,7 @@ from service.domain import (
     Claim,
     Cluster,
     EngineName,
+    InputUnit,
     Options,
     Result,
     SourceRef,
@@ -259,7 +260,7 @@ class PageOut(BaseModel):
 
 
 class InputOut(BaseModel):
-    unit: Literal["tokens", "words"]
+    unit: InputUnit
     budget: int | None = Field(description="The model's input budget (None: no limit).")
     total: int
     used: int
