@@ -34,10 +34,13 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
-from eval.rouge import Measure, Printed, unicode
+# The module itself: `from eval.rouge import unicode` would name the package, whose
+# build_scorer imports this module (an import circle).
+import eval.rouge.unicode as unicode
 from eval.rouge.lcs import lcs_positions
 from eval.rouge.perl_stats import perl_bootstrap
 from eval.rouge.porter import MorphStemmer
+from eval.rouge.scorer import Measure, Printed
 from eval.rouge.unicode import Tokenizer
 
 NON_TOKEN = re.compile(r"[^A-Za-z0-9\-]")
