@@ -5,9 +5,9 @@ from pathlib import Path
 import pytest
 
 from eval.rouge.perl155 import Rouge155, Rouge155Options, RougeOptionError, perl_split
-from eval.rouge.perl_io import options_from_command, read_config, read_input, read_scores
 from eval.rouge.porter import porter_stem
 from tests.support.articles import SHARED
+from tests.support.rouge_perl_io import options_from_command, read_config, read_input, read_scores
 
 
 @pytest.mark.parametrize(
