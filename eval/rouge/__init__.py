@@ -35,7 +35,8 @@ def build_scorer(
 ) -> Scorer:
     """The scorer of a convention; `options` are the perl's (1.5.5), `stem` is rouge-score's."""
     if convention == "1.5.5":
-        from eval.rouge.perl155 import Rouge155, Rouge155Options
+        from eval.rouge.perl155 import Rouge155
+        from eval.rouge.perl_options import Rouge155Options
 
         return Rouge155(
             Rouge155Options.parse(
