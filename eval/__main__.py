@@ -36,7 +36,7 @@ from eval.pages.run import RESULTS as PAGES_RESULTS
 from eval.pages.run import PagesConfig, run_pages
 from eval.paraphrase import RESULTS, ParaphraseConfig, paraphrase_table, run_paraphrase
 from eval.report import facts_table, paired_table, score_table
-from eval.rouge.perl155 import RougeOptionError
+from eval.rouge.perl_options import RougeOptionError
 from eval.rouge.unicode import TOKENIZERS
 from eval.run import Evaluation, RunConfig, RunError
 from eval.systems import ENGINE_NAMES, MAX_WORDS_RANGE, NUM_FACTS_RANGE, EngineName

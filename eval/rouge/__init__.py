@@ -1,4 +1,5 @@
-"""ROUGE in two conventions, behind one interface: `score(summary, references) -> {metric: {R,P,F}}`.
+"""ROUGE in two conventions, behind one interface (`scorer.Scorer`): `score(summary, references) ->
+{metric: {R,P,F}}`; `build_scorer` makes the scorer of a convention.
 
 - "rouge-score": Google's package (rouge1/2/L/Lsum), what recent papers and HF `evaluate` report;
 - "1.5.5": the official perl's numbers, reproduced exactly (`perl155`), what DUC/TAC papers report.
@@ -13,54 +14,15 @@ of the harness.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass
-from typing import Literal, Protocol
+from collections.abc import Sequence
+from typing import Literal
 
+from eval.rouge.scorer import Scorer
 from eval.rouge.unicode import Tokenizer
 
+__all__ = ["Convention", "Scorer", "build_scorer"]
+
 Convention = Literal["rouge-score", "1.5.5"]
-Measure = Literal["R", "P", "F"]
-
-
-@dataclass(frozen=True)
-class Printed:
-    """An average and confidence interval as a convention's own tool prints them."""
-
-    mean: float
-    low: float
-    high: float
-    n: int
-
-    def as_dict(self) -> dict[str, float | int]:
-        return asdict(self)
-
-
-class Scorer(Protocol):
-    convention: str
-
-    @property
-    def metrics(self) -> tuple[str, ...]: ...
-
-    @property
-    def settings(self) -> dict[str, object]: ...
-
-    @property
-    def primary_measure(self) -> Measure:
-        """The measure results lead with: recall under a length limit (summaries of equal
-        length, as DUC reports), else F."""
-        ...
-
-    def score(self, summary: str, references: Sequence[str]) -> dict[str, dict[str, float]]: ...
-
-    def printed(self, system: str, values: Mapping[str, float]) -> Printed | None:
-        """The average and CI the convention's own tool prints for one system's per-summary
-        `values` of a measure (by example id), or None where it prints none of its own."""
-        ...
-
-    def content(self) -> Scorer:
-        """Unigram and bigram ROUGE only, with no length limit: for coverage and the oracle's search."""
-        ...
 
 
 def build_scorer(
@@ -73,7 +35,8 @@ def build_scorer(
 ) -> Scorer:
     """The scorer of a convention; `options` are the perl's (1.5.5), `stem` is rouge-score's."""
     if convention == "1.5.5":
-        from eval.rouge.perl155 import Rouge155, Rouge155Options
+        from eval.rouge.perl155 import Rouge155
+        from eval.rouge.perl_options import Rouge155Options
 
         return Rouge155(
             Rouge155Options.parse(

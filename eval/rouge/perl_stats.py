@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from eval.rouge import Printed
+from eval.rouge.scorer import Printed
 
 
 def _perl_drand48(seed: int) -> Iterator[float]:

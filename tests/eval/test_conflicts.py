@@ -413,12 +413,12 @@ def test_committed_labels_match_the_data_and_score_end_to_end(tmp_path: Path) ->
 HELD_OUT = {
     # name: (clusters, labels); each written blind to the service's rules, by a different hand
     "fixtures": (
-        LABEL_FILE.parent / "conflict_fixtures.jsonl",
-        LABEL_FILE.parent / "conflicts_fixtures.jsonl",
+        LABEL_FILE.parent / "conflict_fixture_clusters.jsonl",
+        LABEL_FILE.parent / "conflict_fixture_labels.jsonl",
     ),
     "fixtures_b": (
-        LABEL_FILE.parent / "conflict_fixtures_b.jsonl",
-        LABEL_FILE.parent / "conflicts_fixtures_b.jsonl",
+        LABEL_FILE.parent / "conflict_fixture_clusters_b.jsonl",
+        LABEL_FILE.parent / "conflict_fixture_labels_b.jsonl",
     ),
 }
 

@@ -4,10 +4,12 @@ from pathlib import Path
 
 import pytest
 
-from eval.rouge.perl155 import Rouge155, Rouge155Options, RougeOptionError, perl_split
-from eval.rouge.perl_io import options_from_command, read_config, read_input, read_scores
+from eval.rouge.perl155 import Rouge155
+from eval.rouge.perl_options import Rouge155Options, RougeOptionError
+from eval.rouge.perl_text import perl_split
 from eval.rouge.porter import porter_stem
 from tests.support.articles import SHARED
+from tests.support.rouge_perl_io import options_from_command, read_config, read_input, read_scores
 
 
 @pytest.mark.parametrize(

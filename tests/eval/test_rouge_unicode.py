@@ -11,7 +11,7 @@ from rouge_score import tokenize as package_tokenize
 
 from eval.__main__ import main
 from eval.rouge import Convention, build_scorer
-from eval.rouge.perl155 import RougeOptionError
+from eval.rouge.perl_options import RougeOptionError
 from eval.rouge.unicode import tokens
 
 # Project-written sentences about the fictional ferry strike of tests/data, in three scripts.

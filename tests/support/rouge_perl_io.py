@@ -1,7 +1,7 @@
 """Reading what the ROUGE-1.5.5 perl reads and writes: its XML config, its inputs, its scores.
 
-Used to check this package against runs of the official script (../shared/rouge) and to score
-evaluation sets packaged the perl's way.
+Used by the tests to check `eval.rouge.perl155` against runs of the official script
+(../shared/rouge). The harness reads the perl's configs for `--systems` on its own (`eval.peers`).
 """
 
 from __future__ import annotations
