@@ -10,7 +10,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from tqdm import tqdm
 
@@ -22,7 +22,7 @@ from eval.conflicts.scoring import score_pairs
 from eval.conflicts.sentences import SplitArticle, fingerprint, split_cluster
 from eval.data import DataError, file_sha256
 from eval.provenance import git_commit, versions
-from eval.systems import NUM_FACTS_RANGE, engine_system
+from eval.systems import NUM_FACTS_RANGE, EngineName, engine_system
 
 CANDIDATES = "candidates.jsonl"
 RESULTS = "results.json"
@@ -65,7 +65,7 @@ class MineConfig:
     out: Path
     per_cluster: int = 3
     labels: Path | None = None  # pairs labelled already are not mined again
-    engine: Literal["embedded", "seq2seq"] | None = "embedded"
+    engine: EngineName | None = "embedded"
     model: str | None = None
     num_facts: int = NUM_FACTS_RANGE[1]
 
@@ -128,7 +128,7 @@ class ScoreConfig:
     labels: Path
     data: Sequence[tuple[str, Path]]
     out: Path | None = None
-    engine: Literal["embedded", "seq2seq"] = "embedded"
+    engine: EngineName = "embedded"
     model: str | None = None
     num_facts: int = DEFAULT_NUM_FACTS
     batch_size: int = 8
