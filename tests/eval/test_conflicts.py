@@ -420,6 +420,10 @@ HELD_OUT = {
         LABEL_FILE.parent / "conflict_fixture_clusters_b.jsonl",
         LABEL_FILE.parent / "conflict_fixture_labels_b.jsonl",
     ),
+    "fixtures_c": (
+        LABEL_FILE.parent / "conflict_fixture_clusters_c.jsonl",
+        LABEL_FILE.parent / "conflict_fixture_labels_c.jsonl",
+    ),
 }
 
 
