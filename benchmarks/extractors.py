@@ -33,13 +33,13 @@ import time
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 from benchmarks.stats import percentile
 from eval.pages.data import Page, load_pages
 from eval.pages.text import tokens, visible_text
+from eval.provenance import versions
 
 log = logging.getLogger(__name__)
 
@@ -190,16 +190,6 @@ def available(names: Sequence[str]) -> tuple[dict[str, Extractor], dict[str, str
     return ready, missing
 
 
-def _versions() -> dict[str, str]:
-    out: dict[str, str] = {}
-    for name in PACKAGES:
-        try:
-            out[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            continue
-    return out
-
-
 def table(set_name: str, pages: int, rows: dict[str, dict[str, Any]]) -> str:
     """One page set as a Markdown table, best F1 first."""
     lines = [
@@ -235,7 +225,7 @@ def main(argv: list[str] | None = None) -> int:
     extractors, missing = available(args.candidates)
     for name, why in missing.items():
         sys.stdout.write(f"{name}: {why}, skipped\n")
-    results: dict[str, Any] = {"versions": _versions(), "missing": missing, "sets": {}}
+    results: dict[str, Any] = {"versions": versions(PACKAGES), "missing": missing, "sets": {}}
     t0 = time.perf_counter()
     pooled: dict[str, Tally] = {name: Tally() for name in extractors}
     pooled_pages = 0

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import platform
 import subprocess
+from collections.abc import Sequence
 from importlib import metadata
 from pathlib import Path
 
@@ -28,10 +29,10 @@ def git_commit() -> str | None:
     return commit + ("+dirty" if dirty else "")
 
 
-def versions() -> dict[str, str]:
-    """Python's version and those of the installed `PACKAGES` (absent ones left out)."""
+def versions(packages: Sequence[str] = PACKAGES) -> dict[str, str]:
+    """Python's version and those of the installed `packages` (absent ones left out)."""
     out = {"python": platform.python_version()}
-    for name in PACKAGES:
+    for name in packages:
         try:
             out[name] = metadata.version(name)
         except metadata.PackageNotFoundError:

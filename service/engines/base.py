@@ -77,10 +77,11 @@ class Engine(ABC):
         for cluster, reading, written, halt, ms in zip(
             clusters, readings, drafts, stops, read_ms, strict=True
         ):
+            if reading is None or written is None:  # abandoned before or while drafting
+                results.append(abandoned(self.name, self.model_id))
+                continue
             t0 = time.perf_counter()
             try:
-                if reading is None or written is None:
-                    raise Cancelled
                 result = finish(cluster, reading, written, self.name, self.model_id, self.same_fact, halt)
             except Cancelled:
                 results.append(abandoned(self.name, self.model_id))
