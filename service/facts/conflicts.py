@@ -13,13 +13,21 @@ Strict on purpose: a reported conflict is a claim that the sources disagree, and
 (`python -m eval conflicts score`, docs/conflict-labels.md): most figures in a story that merely
 look alike count different things.
 
-When both articles are dated and the later one gives the higher value (a toll rising, a total
-growing), the figure changed over time: that is an *update*, reported newest first with dates,
-not a disagreement. A later *lower* value, or undated articles, remain a conflict.
+When both articles are dated on different days and the later one gives the higher value (a toll
+rising, a total growing), the figure changed over time: that is an *update*, reported newest
+first with dates, not a disagreement; for quantities that move either way (the missing, rates,
+balances) a later lower value is an update too. Otherwise a later *lower* value, reports of one
+day, or undated articles remain a conflict.
+
+What a figure counts is its *frame* (`service.facts.frames`): the event of its clause ("killed",
+"wounding", "exchange", "deficit"), the counted noun, and qualifiers (a part of a total, a stage,
+a place, a period). Two figures of one frame whose event is a count of people, prisoners, homes,
+money set aside or a measure need less wording in common than figures of no known event.
 """
 
 from __future__ import annotations
 
+import math
 import re
 import threading
 from collections.abc import Sequence
@@ -31,12 +39,12 @@ import numpy as np
 
 from service.domain import Claim, Conflict, Update
 from service.errors import check
-from service.facts.features import MONTHS, proper_names, source_ref
+from service.facts.features import DATE_WORDS, proper_names, source_ref
 from service.facts.figures import Figure, figures
+from service.facts.frames import RELAXED_EVENTS, Frame, groups_clash, name, names_clash, qualifiers_clash
 from service.facts.same_fact import coverage
 from service.nlp.salience import MAX_POOL, Salience, top_sentences
 from service.nlp.sentences import Sentence
-from service.nlp.words import content_stems
 
 # Share of content stems the two sentences have in common (of the one with more of them) at which
 # they are about the same thing ...
@@ -44,12 +52,17 @@ ALIKE = 0.5
 # ... or, at this share, when they also share NEAR_WORDS content words right around the figure.
 CLOSE = 0.35
 NEAR_WORDS = 3
-# How far around a figure (characters) its own context is read.
-WINDOW = 40
+# Two figures of the same event ("killed", "wounded", "exchange"): about the same thing at this
+# share of content stems, or with this many context words of their clauses in common.
+EVENT_ALIKE = 0.2
+EVENT_NEAR = 2
 # Two reports of one quantity are rarely this far apart: the larger over the smaller.
 MAX_RATIO = 3.0
-# Millions written two ways ("$142 million" / "$140 million"): rounding, not a disagreement.
-ROUNDING = 0.03
+# Quantities that move either way over time: the missing are found, rates and balances change.
+# A later lower value of these is an update; of a running count (a toll), a disagreement.
+EITHER_WAY = frozenset(
+    {"missing", "trapped", "deficit", "surplus", "inflation", "unemployment", "growth", "turnout"}
+)
 # Kinds that say too little about what is counted to compare.
 VAGUE = frozenset({"number", "year", "age"})
 # Periods of time and days: a story has many, so two are one only in sentences alike overall.
@@ -62,39 +75,48 @@ RATE_RE = re.compile(
 
 @dataclass(frozen=True)
 class Found:
-    """A sentence's figures: all values, and the single figure of each kind it gives.
+    """A sentence's figures: all values, and the single frame of each key it gives.
 
     The words around each figure and the names are read only for sentences that meet a close one
     from another article: most sentences with a figure never do.
     """
 
     sentence: Sentence
-    single: dict[str, Figure]
+    single: dict[tuple[str, str], Frame]
     values: frozenset[float]
 
     @cached_property
-    def context(self) -> dict[str, frozenset[str]]:
-        """Content stems around each single figure, less the figure's own."""
-        text = self.sentence.text
-        out = {}
-        for kind, f in self.single.items():
-            around = text[max(0, f.start - WINDOW) : f.start + len(f.shown) + WINDOW]
-            out[kind] = frozenset(content_stems(around)) - set(content_stems(f.shown))
-        return out
-
-    @cached_property
     def names(self) -> frozenset[str]:
-        return frozenset(n for n in proper_names(self.sentence.text) if n.lower() not in MONTHS)
+        return sentence_names(self.sentence.text)
+
+
+# News agencies named in bylines and datelines: who reports, not what is reported.
+AGENCIES = frozenset("ap afp reuters xinhua upi dpa ansa efe kyodo tass itar-tass bloomberg".split())
+
+
+def sentence_names(text: str) -> frozenset[str]:
+    """The sentence's proper names as `name` reads them, less days, months, agencies and
+    capitalised number words ("Twenty-six people died")."""
+    out = set()
+    for n in proper_names(text):
+        lowered = n.lower()
+        if lowered in DATE_WORDS or lowered in AGENCIES or figures(lowered):
+            continue
+        out.add(name(n))
+    return frozenset(out)
 
 
 def _read(s: Sentence) -> Found | None:
     found = [f for f in figures(s.text) if not RATE_RE.search(s.text[max(0, f.start - 20) : f.start])]
-    counts: dict[str, int] = {}
-    for f in found:
-        counts[f.kind] = counts.get(f.kind, 0) + 1
-    # Only a sentence's single figure of a kind is compared: "64 of the 122 seats" or "13 and 11
+    frames = [Frame(f, s.text) for f in found if f.kind not in VAGUE or f.kind == "number"]
+    counts: dict[tuple[str, str], int] = {}
+    keyed = [(fr.key, fr) for fr in frames]
+    for key, _ in keyed:
+        if key is not None:
+            counts[key] = counts.get(key, 0) + 1
+    # Only a sentence's single figure of a key is compared: "64 of the 122 seats" or "13 and 11
     # years" give several values for different things.
-    single = {f.kind: f for f in found if counts[f.kind] == 1 and f.kind not in VAGUE}
+    single = {key: fr for key, fr in keyed if key is not None and counts[key] == 1}
     if not single:
         return None
     return Found(s, single, frozenset(f.value for f in figures(s.text)))
@@ -103,6 +125,8 @@ def _read(s: Sentence) -> Found | None:
 def display(f: Figure) -> str:
     """A figure as a claim shows it: "1,200 prisoners", "$5 million", "4 percent", "Nov. 19"."""
     if f.kind in ("date", "percent", "year") or not f.unit or f.shown.startswith(("$", "£", "€", "¥", "US$")):
+        return f.shown
+    if f.kind == "number":
         return f.shown
     return f"{f.shown} {f.unit}"
 
@@ -114,38 +138,60 @@ def values_disagree(a: Figure, b: Figure) -> bool:
     low, high = sorted((abs(a.value), abs(b.value)))
     if a.kind == "date":
         return True
-    if low <= 0 or high / low > MAX_RATIO:
-        return False
-    return not (low >= 1e6 and high / low <= 1 + ROUNDING)
+    return not (low <= 0 or high / low > MAX_RATIO)
 
 
-def _link(a: Found, b: Found, kind: str, share: float) -> bool:
-    """Do `a` and `b` give disagreeing values of `kind` for the same thing?"""
-    fa, fb = a.single[kind], b.single[kind]
-    if not values_disagree(fa, fb) or fa.value in b.values or fb.value in a.values:
+def _sums_to(parts: frozenset[float], total: float) -> bool:
+    """Two of a sentence's figures add up to `total` ("4.2 billion dollars and 1.3 billion of debt"
+    / "about $5.5 billion including debt"; "all 109 aboard and four on the ground" / 113)."""
+    return any(total - x in parts and total - x != x for x in parts if x < total)
+
+
+def _link(a: Found, b: Found, key: tuple[str, str], share: float, named: Sequence[frozenset[str]]) -> bool:
+    """Do `a` and `b` give disagreeing values for the same quantity `key`? `named` holds the
+    names each article mentions anywhere."""
+    fa, fb = a.single[key], b.single[key]
+    va, vb = fa.figure.value, fb.figure.value
+    if not values_disagree(fa.figure, fb.figure) or va in b.values or vb in a.values:
         return False
-    near = len(a.context[kind] & b.context[kind]) >= NEAR_WORDS
-    if kind in TIMES:
+    if _sums_to(a.values, vb) or _sums_to(b.values, va):
+        return False
+    if qualifiers_clash(fa, fb) or groups_clash(fa, fb) or names_clash(fa, fb):
+        return False
+    # Each sentence names someone or somewhere that the other's whole article never mentions: two
+    # things ("The Lauda Air crash killed all 223" / "The crash near Nantucket killed all 217").
+    # Names the other article does mention elsewhere are one story told from two places.
+    if (a.names - b.names) - named[b.sentence.article] and (b.names - a.names) - named[a.sentence.article]:
+        return False
+    near = len(fa.window & fb.window) >= NEAR_WORDS
+    event, noun = key
+    if noun in TIMES:
         return share >= ALIKE and near
+    if event in RELAXED_EVENTS:  # the same event counted: wording matters less
+        return share >= EVENT_ALIKE or len(fa.context & fb.context) >= EVENT_NEAR
     return share >= ALIKE or (share >= CLOSE and near)
 
 
+Key = tuple[str, str]  # a frame's (event, noun class)
+Node = tuple[int, Key]  # a sentence's frame of one key
+
+
 class _Groups:
-    """Union-find over (sentence, kind) nodes."""
+    """Union-find over (sentence, key) nodes."""
 
     def __init__(self) -> None:
-        self.parent: dict[tuple[int, str], tuple[int, str]] = {}
+        self.parent: dict[Node, Node] = {}
 
-    def find(self, x: tuple[int, str]) -> tuple[int, str]:
+    def find(self, x: Node) -> Node:
         while self.parent.setdefault(x, x) != x:
             x = self.parent[x]
         return x
 
-    def join(self, x: tuple[int, str], y: tuple[int, str]) -> None:
+    def join(self, x: Node, y: Node) -> None:
         self.parent[self.find(x)] = self.find(y)
 
-    def groups(self) -> list[tuple[str, list[int]]]:
-        out: dict[tuple[int, str], list[int]] = {}
+    def groups(self) -> list[tuple[Key, list[int]]]:
+        out: dict[Node, list[int]] = {}
         for node in sorted(self.parent):  # sorted: equal-weight order must not hang on hashing
             out.setdefault(self.find(node), []).append(node[0])
         return [(root[1], sorted(set(members))) for root, members in out.items()]
@@ -177,41 +223,51 @@ def find_conflicts(
     # Shared content stems over the larger sentence's count (cluster-independent).
     share, _ = coverage([frozenset(f.sentence.stems) for f in read])
     articles = np.array([f.sentence.article for f in read])
-    close = np.triu((share >= CLOSE) & (articles[:, None] != articles[None, :]), k=1)
+    # Pairs from different articles sharing a key: alike enough overall, or of one event.
+    event_keys = np.zeros((len(read), len(read)), dtype=bool)
+    by_key: dict[Key, list[int]] = {}
+    for k, f in enumerate(read):
+        for key in f.single:
+            if key[0] in RELAXED_EVENTS:
+                by_key.setdefault(key, []).append(k)
+    for members in by_key.values():
+        event_keys[np.ix_(members, members)] = True
+    close = np.triu(((share >= CLOSE) | event_keys) & (articles[:, None] != articles[None, :]), k=1)
     dates = [_date(f.sentence, published) for f in read]
+    named = [frozenset().union(*(sentence_names(s.text) for s in article)) for article in sentences]
     conflicting, updating = _Groups(), _Groups()
-    disputed: set[tuple[str, float, float]] = set()  # (kind, value, value) seen in conflict
+    disputed: set[tuple[Key, float, float]] = set()  # (key, value, value) seen in conflict
     for i, j in np.argwhere(close).tolist():
         check(stop)
         a, b = read[i], read[j]
-        if a.names - b.names and b.names - a.names:
-            continue
-        for kind in sorted(a.single.keys() & b.single.keys()):
-            if not _link(a, b, kind, float(share[i, j])):
+        for key in sorted(a.single.keys() & b.single.keys()):
+            if not _link(a, b, key, float(share[i, j]), named):
                 continue
             di, dj = dates[i], dates[j]
             if di is not None and dj is not None and di != dj:
                 earlier, later = (a, b) if di < dj else (b, a)
-                if later.single[kind].value > earlier.single[kind].value:
-                    updating.join((i, kind), (j, kind))
+                grew = later.single[key].figure.value > earlier.single[key].figure.value
+                if grew or key[0] in EITHER_WAY:
+                    updating.join((i, key), (j, key))
                     continue
-            conflicting.join((i, kind), (j, kind))
-            disputed.add((kind, read[i].single[kind].value, read[j].single[kind].value))
+            conflicting.join((i, key), (j, key))
+            disputed.add((key, read[i].single[key].figure.value, read[j].single[key].figure.value))
     conflicts: list[tuple[float, Conflict]] = []
-    for kind, members in conflicting.groups():
-        for versions in _cliques(_versions(read, kind, members), kind, disputed):
+    for key, members in conflicting.groups():
+        for versions in _cliques(_versions(read, key, members), key, disputed):
             versions.sort(key=lambda v: (-len(v), v[0][0].article, v[0][0].index))
             claims = tuple(_claim(v, _newest(v, published)) for v in versions)
-            conflicts.append((_weight(versions, salience), Conflict(subject=_unit(versions), claims=claims)))
+            subject = _subject(key, versions)
+            conflicts.append((_weight(versions, salience), Conflict(subject=subject, claims=claims)))
     updates: list[tuple[float, Update]] = []
-    for kind, members in updating.groups():
-        versions = _versions(read, kind, members)
+    for key, members in updating.groups():
+        versions = _versions(read, key, members)
         if len(versions) < 2:
             continue
         newest = [_newest(v, published) for v in versions]
         order = sorted(range(len(versions)), key=lambda v: _stamp(newest[v]), reverse=True)
         claims = tuple(_claim(versions[v], newest[v]) for v in order)
-        updates.append((_weight(versions, salience), Update(subject=_unit(versions), claims=claims)))
+        updates.append((_weight(versions, salience), Update(subject=_subject(key, versions), claims=claims)))
     conflicts.sort(key=lambda x: -x[0])
     updates.sort(key=lambda x: -x[0])
     return [c for _, c in conflicts[:limit]], [u for _, u in updates[:limit]]
@@ -220,16 +276,16 @@ def find_conflicts(
 Version = list[tuple[Sentence, Figure]]
 
 
-def _versions(read: Sequence[Found], kind: str, members: Sequence[int]) -> list[Version]:
+def _versions(read: Sequence[Found], key: Key, members: Sequence[int]) -> list[Version]:
     by_value: dict[float, Version] = {}
     for k in members:
-        f = read[k].single[kind]
+        f = read[k].single[key].figure
         by_value.setdefault(f.value, []).append((read[k].sentence, f))
     return list(by_value.values())
 
 
 def _cliques(
-    versions: list[Version], kind: str, disputed: set[tuple[str, float, float]]
+    versions: list[Version], kind: Key, disputed: set[tuple[Key, float, float]]
 ) -> list[list[Version]]:
     """The group's versions in sets whose every two values were found in dispute directly.
 
@@ -261,8 +317,30 @@ def _cliques(
     return out
 
 
-def _unit(versions: Sequence[Version]) -> str:
-    return versions[0][0][1].unit
+# How a conflict over people of an event is named when the figures name no one in particular.
+EVENT_SUBJECTS = {
+    "death": "deaths",
+    "injury": "injured",
+    "missing": "missing",
+    "displaced": "displaced",
+    "arrest": "arrests",
+    "rescue": "rescued",
+    "illness": "cases",
+    "release": "released",
+}
+
+
+def _subject(key: Key, versions: Sequence[Version]) -> str:
+    """What the versions count: the counted word as written ("prisoners", "seconds"), or for
+    people in general of an event, the event ("deaths", "injured")."""
+    event, noun = key
+    units = [f.unit for v in versions for _, f in v]
+    specific = [u for u in units if u not in ("number", "people", "persons", "others", "other")]
+    if specific:
+        return specific[0]
+    if noun == "people" and event in EVENT_SUBJECTS:
+        return EVENT_SUBJECTS[event]
+    return units[0] if units[0] != "number" else noun
 
 
 def _weight(versions: Sequence[Version], salience: Salience) -> float:
@@ -277,8 +355,11 @@ def _claim(items: Version, published: datetime | None) -> Claim:
 
 
 def _date(s: Sentence, published: Sequence[datetime | None]) -> float | None:
+    """The day the sentence's article was published (days since the epoch, UTC), if dated. Two
+    reports of one day that differ disagree: a toll is not updated between morning and evening
+    wires, it is disputed."""
     d = published[s.article] if s.article < len(published) else None
-    return _stamp(d) if d is not None else None
+    return float(math.floor(_stamp(d) / 86400)) if d is not None else None
 
 
 def _stamp(d: datetime | None) -> float:

@@ -9,6 +9,7 @@ when nothing says), a numeric value, and a *bound* when the text hedges it ("at 
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -127,8 +128,8 @@ _DIGIT_RE = re.compile(r"\d")
 _LETTERS_RE = re.compile(r"[a-z]+")
 
 
-# How far "about 300" may be from another report of it (a share of the larger value).
-ABOUT = 0.15
+# How far a round figure may be from one that rounds to it (a share of the round one).
+ROUND_SHARE = 0.10
 
 
 @dataclass(frozen=True)
@@ -141,17 +142,55 @@ class Figure:
     start: int = 0
 
     def compatible(self, other: Figure) -> bool:
-        """Could both be true of one quantity? Equal values, or hedges that overlap."""
+        """Could both be true of one quantity? Equal values; a round or approximate figure and one
+        that rounds to it ("about 300" / 312, "140 million" / 142 million); a bound and a value
+        inside it up to the bound's last digit ("more than 200" / 213, "nearly 250" / 240).
+        Two different hedged figures are two claims ("about 56" / "about 50")."""
         if self.value == other.value:
             return True
         for a, b in ((self, other), (other, self)):
-            if a.bound == "min" and b.value >= a.value and b.bound != "max":
+            if b.bound not in ("exact", "about") and a.bound != b.bound:
+                continue
+            if a.bound == "min" and b.bound == "exact" and a.value <= b.value < a.value + place(a.value):
                 return True
-            if a.bound == "max" and b.value <= a.value and b.bound != "min":
+            if a.bound == "max" and b.bound == "exact" and 0 <= a.value - b.value <= place(a.value):
                 return True
-            if a.bound == "about" and abs(a.value - b.value) <= ABOUT * max(a.value, b.value):
+            # A figure given as about or round covers one that rounds to it; of two hedged ones,
+            # only the coarser can cover the finer.
+            if (
+                a.bound in ("about", "exact")
+                and b.bound in ("about", "exact")
+                and rounds_to(b.value, a.value, hedged=a.bound == "about")
+                and (b.bound == "exact" or place(a.value) > place(b.value))
+            ):
                 return True
         return False
+
+
+def place(value: float) -> float:
+    """The place value of a figure's last non-zero digit: 300 -> 100, 312 -> 1, 2.7 -> 0.1."""
+    if value == 0:
+        return 1.0
+    value = abs(value)
+    if value != int(value):
+        decimals = len(f"{value:.6f}".rstrip("0").split(".")[1])
+        return 10.0**-decimals
+    unit = 1.0
+    while value % (unit * 10) == 0:
+        unit *= 10
+    return unit
+
+
+def rounds_to(value: float, rounded: float, hedged: bool = False) -> bool:
+    """`value` rounds to `rounded` at `rounded`'s last non-zero digit, within ROUND_SHARE of it.
+    A bare whole figure with no zeros to round away ("247", "4") covers only itself and its
+    decimals; "about 3" covers 2.7."""
+    unit = place(rounded)
+    if not hedged and unit < 10 and value == int(value):
+        return False
+    if abs(value - rounded) > ROUND_SHARE * abs(rounded):
+        return False
+    return math.floor(value / unit + 0.5) * unit == rounded
 
 
 def _number_value(m: re.Match[str]) -> float | None:

@@ -151,3 +151,102 @@ def test_conflicts_in_the_api_response(client: TestClient) -> None:
         (src,) = claim["sources"]
         assert src["article_id"] == articles[src["article"]]["id"]
         assert claim["value"] in articles[src["article"]]["text"][src["start"] : src["end"]]
+
+
+# Issue 26: the cases a journalist would flag, in the project's own wording.
+MONDAY = datetime(2026, 9, 7, 9, tzinfo=UTC)
+MONDAY_LATER = datetime(2026, 9, 7, 17, tzinfo=UTC)
+THURSDAY = datetime(2026, 9, 10, 12, tzinfo=UTC)
+
+
+def test_two_wires_giving_different_tolls_on_one_day_conflict() -> None:
+    (conflict,), updates = conflicts_of(
+        "The earthquake killed 112 people in the mountain villages, the interior ministry said.",
+        "The death toll from the earthquake in the mountain villages stood at 131, rescuers said.",
+        published=(MONDAY, MONDAY_LATER),
+    )
+    assert updates == [] and conflict.subject == "deaths"
+    assert sorted(c.value for c in conflict.claims) == ["112 people", "131"]
+
+
+def test_a_count_without_a_noun_is_read_from_its_verb() -> None:
+    # "wounding 19" counts the wounded; "injuring 27 others" too; the dead agree (3 and three).
+    (conflict,), _ = conflicts_of(
+        "The bomb exploded outside the court, killing three people and wounding 19.",
+        "A bomb outside the court killed 3 people and injured 27 others, police said.",
+    )
+    assert conflict.subject == "injured"
+    assert sorted(c.value for c in conflict.claims) == ["19", "27 others"]
+
+
+def test_two_amounts_for_one_fund_conflict() -> None:
+    (conflict,), _ = conflicts_of(
+        "Donors pledged $2.4 billion for a reconstruction fund for the flooded provinces.",
+        "The reconstruction fund for the flooded provinces will hold $3.1 billion, the minister said.",
+    )
+    assert sorted(c.value for c in conflict.claims) == ["$2.4 billion", "$3.1 billion"]
+
+
+def test_a_later_article_raising_a_count_is_an_update() -> None:
+    conflicts, (update,) = conflicts_of(
+        "The wildfire north of Larch Hill has destroyed 120 homes, the fire service said.",
+        "The wildfire north of Larch Hill has now destroyed 250 homes, the fire service said.",
+        published=(MONDAY, THURSDAY),
+    )
+    assert conflicts == []
+    assert [c.value for c in update.claims] == ["250 homes", "120 homes"]
+
+
+def test_different_measures_are_no_conflict() -> None:
+    assert conflicts_of(
+        "Unemployment fell to 4.1 percent in August, the statistics office said.",
+        "Inflation rose to 3.2 percent in August, the statistics office said.",
+    ) == ([], [])
+
+
+def test_parts_stages_and_totals_are_no_conflict() -> None:
+    # The first stage of a release is not the whole release.
+    assert conflicts_of(
+        "The government will free 1,027 prisoners under the exchange deal, officials said.",
+        "The government released 477 prisoners in the first stage of the exchange deal.",
+    ) == ([], [])
+    # Those aboard and those on the ground add up to the toll.
+    assert conflicts_of(
+        "The crash killed all 109 people on board and four people on the ground.",
+        "The crash of the jet killed 113 people, investigators said.",
+    ) == ([], [])
+    # Different groups of people are different counts.
+    assert conflicts_of(
+        "The floods killed 14 children in the valley, officials said.",
+        "The floods killed 40 people in the valley, officials said.",
+    ) == ([], [])
+
+
+def test_each_naming_a_place_the_other_never_mentions_is_no_conflict() -> None:
+    assert conflicts_of(
+        "The Lauda Air crash killed all 223 people on board.",
+        "The crash off Nantucket killed all 217 people on board.",
+    ) == ([], [])
+
+
+def test_summary_states_no_side_of_a_disputed_toll() -> None:
+    articles = [
+        {
+            "id": "a",
+            "text": "A ferry capsized off the port of Kessa on Saturday, killing 23 people. "
+            "The ferry was travelling to the island of Orm. Rescuers searched the water through the night.",
+        },
+        {
+            "id": "b",
+            "text": "Twenty-six people died when a ferry capsized off Kessa on Saturday. "
+            "The ferry was travelling to the island of Orm. Divers joined the search on Sunday.",
+        },
+    ]
+    (result,) = EmbeddedEngine().summarize([to_cluster(articles, num_facts=5, max_words=60)])
+    (conflict,) = result.conflicts
+    assert conflict.subject == "deaths"
+    states_23 = "23" in result.summary
+    states_26 = "26" in result.summary or "Twenty-six" in result.summary
+    assert states_23 == states_26  # both versions or neither
+    for fact in result.key_facts:
+        assert "23 people" not in fact.text and "Twenty-six" not in fact.text

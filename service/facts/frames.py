@@ -1,0 +1,394 @@
+"""A figure's frame: what it counts, in which event, of whom, and which qualifiers pin it down.
+
+Two sentences from different articles give the same quantity when their figures' frames agree:
+"the quake killed 40 people" and "the death toll rose to 52" both count the dead; "wounding 21"
+and "22 people were injured" both count the injured. A frame is read from the figure's own clause
+(the sentence cut at commas, semicolons, brackets, dashes and "and"/"but"/"while"), so that in
+"killing 65 people and injuring 157 others" the 65 are dead and the 157 injured.
+
+- **event**: the nearest word of a known kind of news event in the clause (`EVENTS`): death,
+  injury, missing, displaced, arrests, rescues, illness, damage, exchange, release, money set
+  aside, cost, votes, jobs, prison terms, attendance. News conflicts are mostly of these.
+- **noun**: what is counted (`service.facts.figures`), with people-words ("people", "others",
+  "victims", "men", "residents") read as one class, so "21 injured" (no noun) and "22 people
+  were injured" count one thing; a specific group ("women", "children", "soldiers") stays itself,
+  so "3 women" and "5 children" do not.
+- **qualifiers** that tell two look-alike quantities apart: compass directions ("in the north"),
+  periods ("a day", "a year", "in total"), ordinals ("the first round"), a part of a total
+  ("including 12 Americans", "11 of them"), and who gives a crowd count (police or organisers).
+
+`service.facts.conflicts` compares frames; this module only reads them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property
+
+from service.facts.features import DATE_WORDS, proper_names
+from service.facts.figures import Figure, singular
+from service.nlp.words import STOPWORDS, content_stems
+
+# Words naming a kind of event, by event. Word forms as written (lowered): a small closed list
+# reads more surely than stems ("dead" and "death" stem apart; "wounds" is also a noun of pain).
+_EVENT_WORDS = {
+    "death": "kill kills killed killing dead die dies died dying death deaths toll tolls fatalities "
+    "fatality perished slain lives bodies drowned",
+    "injury": "injure injures injured injuring injury injuries wound wounded wounding hurt "
+    "hospitalized hospitalised",
+    "missing": "missing unaccounted",
+    "displaced": "homeless displaced evacuate evacuated evacuating evacuation evacuees fled",
+    "arrest": "arrest arrests arrested arresting detained detain detaining detention",
+    "rescue": "rescue rescued rescuing saved winched",
+    "illness": "case cases infected infection infections sickened sickens sickening",
+    "damage": "destroy destroys destroyed destroying damage damaged damaging flattened razed",
+    "exchange": "exchange exchanges exchanged exchanging swap swaps swapped swapping",
+    "release": "release releases released releasing freed free frees freeing",
+    "trapped": "trapped stranded",
+    "deal": "buy buys bought buying acquire acquires acquired acquiring acquisition takeover deal "
+    "offer bid purchase",
+    # Measures: each word is its own quantity ("unemployment fell to 4.1%" is not inflation).
+    "deficit": "deficit deficits",
+    "surplus": "surplus surpluses",
+    "inflation": "inflation",
+    "unemployment": "unemployment jobless",
+    "growth": "growth",
+    "revenue": "revenue revenues",
+    "profit": "profit profits",
+    "sales": "sales",
+    "debt": "debt debts",
+    "spending": "spending",
+    "budget": "budget budgets",
+    "fund": "allocate allocates allocated allocating allocation earmark earmarked earmarks pledge "
+    "pledges pledged pledging fund funds funding donate donated donation donations grant grants",
+    "cost": "cost costs costing spend spends spent",
+    "vote": "vote votes voted ballot ballots",
+    "jobs": "job jobs layoffs redundancies",
+    "prison": "sentenced sentence jail jailed prison imprisonment",
+    "attendance": "attended attend attending attendance crowd spectators",
+    "turnout": "turnout",
+}
+EVENTS: dict[str, str] = {w: event for event, ws in _EVENT_WORDS.items() for w in ws.split()}
+# Two-word phrases that name an event where one word does not ("set aside $5 million").
+_EVENT_PHRASES = {("set", "aside"): "fund", ("laid", "off"): "jobs", ("lost", "lives"): "death"}
+# Events of which two counts may be compared on their clauses' words alone (not the whole
+# sentence's): counts of people, and of prisoners swapped, homes destroyed, money set aside.
+RELAXED_EVENTS = frozenset(
+    {
+        "death", "injury", "missing", "displaced", "arrest", "rescue", "illness", "release", "trapped",
+        "exchange", "damage", "fund", "deal", "turnout", "deficit", "surplus", "inflation",
+        "unemployment", "growth", "jobs",
+    }
+)  # fmt: skip
+# Events whose figures count people when the text names no noun ("wounding 21").
+PEOPLE_EVENTS = frozenset(
+    {"death", "injury", "missing", "displaced", "arrest", "rescue", "illness", "release", "trapped"}
+)
+# Event words that name a measure whose value the clause gives wherever it stands ("the death
+# toll from Saturday's capsizing rose to 41", "turnout, at 62 percent, was the lowest").
+MEASURES = frozenset("toll tolls turnout".split())
+
+# Counted nouns (singular, as `figures` gives them) that are people in general ...
+_GENERIC_PEOPLE = frozenset(
+    "people person persons other individual victim resident inhabitant civilian casualty "
+    "passenger occupant".split()
+)
+# ... and groups of people, which only match themselves or the general words.
+_PEOPLE_GROUPS = frozenset(
+    "man men woman women child children boy girl adult teenager student soldier troop police "
+    "policeman officer firefighter worker miner crew sailor pilot player fan spectator patient "
+    "prisoner detainee captive hostage refugee migrant protester demonstrator voter member "
+    "tourist pilgrim foreigner american".split()
+)
+# Plural forms `figures.singular` leaves as they are.
+_IRREGULAR = {"men": "man", "women": "woman", "children": "child", "police": "police", "troops": "troop"}
+
+# Qualifiers: a frame naming one member of a class and another frame naming a different member
+# of the same class count different things ("12 dead in the north" / "15 dead in the south").
+_QUALIFIERS = {
+    "direction": {
+        w: w.removesuffix("ern")
+        for w in "north northern south southern east eastern west western northeast northeastern "
+        "northwest northwestern southeast southeastern southwest southwestern central".split()
+    },
+    "ordinal": {w: w for w in "first second third fourth fifth final".split()},
+    "source": {
+        "police": "police",
+        "organisers": "organisers",
+        "organizers": "organisers",
+        "opposition": "opposition",
+        "union": "union",
+        "unions": "union",
+        "management": "management",
+        "rebels": "rebels",
+        "activists": "activists",
+    },
+}
+# Periods a figure is given for; read from the clause's text.
+_PERIOD_RE = re.compile(
+    r"\b(?P<day>a day|per day|each day|every day|daily|a night|per night)\b"
+    r"|\b(?P<week>a week|per week|each week|every week|weekly)\b"
+    r"|\b(?P<month>a month|per month|each month|every month|monthly)\b"
+    r"|\b(?P<year>a year|per year|each year|every year|annually|annual|yearly|per annum)\b"
+    r"|\b(?P<total>in total|a total of|in all|altogether|combined)\b"
+    r"|\b(?P<past>last year|last summer|last fall|last autumn|last spring|last winter|a year ago|"
+    r"last season)\b",
+    re.IGNORECASE,
+)
+# A figure that is part of another the sentence gives: "including 12 Americans", "11 of them".
+_PART_BEFORE_RE = re.compile(
+    r"\b(?:including|includes|included|among them|of whom|of which|another|additional|remaining|"
+    r"first|last|further)\s+$",
+    re.IGNORECASE,
+)
+_PART_AFTER_RE = re.compile(
+    r"^\s*(?:[a-z-]+\s+)?(?:of them|of whom|of those|of the dead|of the victims|more\b|others? more)",
+    re.IGNORECASE,
+)
+# "as part of the deal", "in the first stage": the clause gives a step, not the whole.
+_STAGE_RE = re.compile(r"\b(?:as part of|first (?:stage|phase|batch|group|round)|in stages)\b", re.IGNORECASE)
+# Where the counted are: "all 109 people aboard" is not the toll with those on the ground.
+_ABOARD_RE = re.compile(r"\b(?:aboard|on board|on the ground)\b", re.IGNORECASE)
+# A figure of what would or could happen is not a report of what did.
+_MOOD_RE = re.compile(r"\b(?:would|could|might)\b", re.IGNORECASE)
+# "142 of the 300 seats": the count's noun is the total's.
+_OF_TOTAL_RE = re.compile(r"\s+of\s+(?:the\s+|its\s+|their\s+)?[\d,]+\s+([A-Za-z]+)")
+# A figure that is the whole another counts a share of: "of the 300 seats", "a 300-seat parliament".
+_WHOLE_BEFORE_RE = re.compile(
+    r"\b\d[\d,.]*\s+(?:[A-Za-z]+\s+)?(?:of|out of)\s+(?:the\s+|its\s+|their\s+)?$", re.IGNORECASE
+)
+# Where a figure's clause ends.
+_CLAUSE_RE = re.compile(r"[,;:()\[\]]|\s[-_–—]+\s|\s(?:and|but|while|whereas|although|as well as)\s")
+_TOKEN_RE = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)?")
+# How far from the figure (words) an event word in its clause is read, for a figure that names no
+# noun ("wounding 21", "21 injured"): further off, the word may be another figure's.
+BARE_REACH = 3
+# How many clause words on each side of a figure are its context.
+CONTEXT_WORDS = 6
+# Endings that make a name an adjective or a demonym ("Kenyan", "Swedish").
+NAME_ENDINGS = ("ian", "ish", "ese", "an", "en", "i", "n")
+# How far around a figure (characters) its window is read.
+WINDOW = 40
+
+
+def _clause(text: str, at: int) -> tuple[int, int]:
+    """The span of the clause of `text` holding offset `at`."""
+    start, end = 0, len(text)
+    for m in _CLAUSE_RE.finditer(text):
+        if m.end() <= at:
+            start = m.end()
+        elif m.start() > at:
+            end = m.start()
+            break
+    return start, end
+
+
+def people_noun(kind: str) -> str | None:
+    """The people-class of a counted noun: "people" for people in general, the group's name for a
+    group, None for things."""
+    noun = _IRREGULAR.get(kind, kind)
+    if noun in _GENERIC_PEOPLE:
+        return "people"
+    if noun in _PEOPLE_GROUPS:
+        return noun
+    return None
+
+
+@dataclass(frozen=True)
+class Frame:
+    """One figure of a sentence, read in its clause."""
+
+    figure: Figure
+    text: str  # the whole sentence
+
+    @cached_property
+    def clause(self) -> tuple[int, int]:
+        return _clause(self.text, self.figure.start)
+
+    @cached_property
+    def _tokens(self) -> list[tuple[int, str]]:
+        """(offset, lowered word) of the clause's words, the figure's own excluded."""
+        a, b = self.clause
+        f = self.figure
+        end = f.start + len(f.shown)
+        return [
+            (m.start() + a, m.group(0).lower())
+            for m in _TOKEN_RE.finditer(self.text, a, b)
+            if not (f.start <= m.start() + a < end)
+        ]
+
+    @cached_property
+    def event(self) -> str | None:
+        """The kind of event the figure counts, from the nearest event word of its clause."""
+        f = self.figure
+        best: tuple[int, str] | None = None
+        tokens = self._tokens
+        for k, (at, word) in enumerate(tokens):
+            event = EVENTS.get(word)
+            if k + 1 < len(tokens) and (word, tokens[k + 1][1]) in _EVENT_PHRASES:
+                event = _EVENT_PHRASES[(word, tokens[k + 1][1])]
+            if event is None:
+                continue
+            # Distance in words: how many clause words stand between the word and the figure.
+            distance = sum(1 for o, _ in tokens if min(at, f.start) < o < max(at, f.start))
+            if best is None or distance < best[0]:
+                best = (distance, event)
+        if best is None:
+            # "A total of 213 people, including a dozen Americans, were killed": a count of people
+            # whose clause names no event counts the sentence's one event, if it has only one.
+            if self.noun != "" and people_noun(self.noun) is not None:
+                found = {EVENTS[w.lower()] for w in _TOKEN_RE.findall(self.text) if w.lower() in EVENTS}
+                if len(found) == 1:
+                    return found.pop()
+            return None
+        if self.noun == "" and best[0] >= BARE_REACH and not any(w in MEASURES for _, w in tokens):
+            return None  # a bare number far from the word: perhaps another figure's event
+        return best[1]
+
+    @cached_property
+    def noun(self) -> str:
+        """What is counted: "people", a group, a thing, a currency, "percent"; "" for a bare number.
+        "142 of the 300 seats" counts seats."""
+        kind = self.figure.kind
+        if EVENTS.get(self.figure.unit.lower()) in PEOPLE_EVENTS or EVENTS.get(kind) in PEOPLE_EVENTS:
+            return "people"  # "48 deaths", "1,870 cases", "22 injuries": people of the event
+        if kind == "number":
+            f = self.figure
+            m = _OF_TOTAL_RE.match(self.text, f.start + len(f.shown))
+            if not m:
+                return ""
+            kind = singular(m.group(1).lower())
+        return people_noun(kind) or kind
+
+    @cached_property
+    def counts_people(self) -> bool:
+        noun = self.noun
+        if noun == "":
+            return (
+                self.event in PEOPLE_EVENTS
+                and self.figure.value == int(self.figure.value)
+                and self.figure.value >= 1
+            )
+        return people_noun(noun) is not None
+
+    @cached_property
+    def key(self) -> tuple[str, str] | None:
+        """(event, noun class) under which frames are compared; None when it says too little. A
+        part of a total ("11 of them") is keyed apart, so that the total stays the sentence's one
+        figure of its key."""
+        event = self.event or ""
+        part = f":{self.qualifiers['part']}" if "part" in self.qualifiers else ""
+        if self.counts_people:
+            return event, (self.group or "people") + part
+        if self.noun == "":
+            return None
+        return event, self.noun + part
+
+    @cached_property
+    def group(self) -> str | None:
+        """A specific group of people counted ("women", "soldiers"); None for people in general."""
+        if not self.counts_people or self.noun in ("", "people"):
+            return None
+        return self.noun
+
+    @cached_property
+    def qualifiers(self) -> dict[str, str]:
+        """Class -> member of the qualifiers of the figure's clause (see the module docstring)."""
+        out: dict[str, str] = {}
+        for _, word in self._tokens:
+            for cls, members in _QUALIFIERS.items():
+                if word in members and cls != "source":
+                    out.setdefault(cls, members[word])
+        a, b = self.clause
+        for m in _PERIOD_RE.finditer(self.text, a, b):
+            out.setdefault("period", m.lastgroup or "")
+        # A crowd count's source may stand anywhere in the sentence ("police said", "organisers
+        # put the crowd at").
+        for word in _TOKEN_RE.findall(self.text):
+            # Lower case only: "National Union" is a party, not a union's count.
+            member = _QUALIFIERS["source"].get(word) if word.islower() else None
+            if member:
+                out.setdefault("source", member)
+        f = self.figure
+        end = f.start + len(f.shown)
+        if (
+            _PART_BEFORE_RE.search(self.text[max(0, f.start - 20) : f.start])
+            or _PART_AFTER_RE.match(self.text[end : end + 30])
+            or _STAGE_RE.search(self.text, a, b)
+        ):
+            out["part"] = "part"
+        if _ABOARD_RE.search(self.text, a, b):
+            out["aboard"] = "aboard"
+        if _MOOD_RE.search(self.text, a, b):
+            out["mood"] = "hypothetical"
+        if (
+            _WHOLE_BEFORE_RE.search(self.text[max(0, f.start - 40) : f.start])
+            or self.text[end : end + 1] == "-"
+        ):
+            out["part"] = "whole"
+        return out
+
+    @cached_property
+    def context(self) -> frozenset[str]:
+        """Content stems of the clause around the figure (not the event or the counted word)."""
+        f = self.figure
+        before = [w for o, w in self._tokens if o < f.start][-CONTEXT_WORDS:]
+        after = [w for o, w in self._tokens if o > f.start][:CONTEXT_WORDS]
+        kept = [w for w in (*before, *after) if w not in STOPWORDS and w not in EVENTS]
+        own = {self.noun, *content_stems(f.unit), *content_stems(self.noun)}
+        return frozenset(content_stems(" ".join(kept))) - own
+
+    @cached_property
+    def names(self) -> frozenset[str]:
+        """The proper names of the figure's clause, as `name` reads them; days and months are
+        times, not names."""
+        a, b = self.clause
+        return frozenset(
+            name(n) for n in proper_names(self.text[a:b]) if n.lower() not in DATE_WORDS and not n.isdigit()
+        )
+
+    @cached_property
+    def window(self) -> frozenset[str]:
+        """Content stems within WINDOW characters of the figure, whatever the clause, less the
+        figure's own."""
+        f = self.figure
+        around = self.text[max(0, f.start - WINDOW) : f.start + len(f.shown) + WINDOW]
+        return frozenset(content_stems(around)) - set(content_stems(f.shown))
+
+
+# Qualifier classes that tell two figures apart even when only one of them has one.
+ONE_SIDED = ("part", "ordinal", "aboard", "mood")
+
+
+def name(text: str) -> str:
+    """A proper name without the endings that make a place an adjective: "Kenyan" -> "kenya",
+    "Swedish" and "Sweden" -> "swed", "Israeli" -> "israel"."""
+    lowered = text.lower().removesuffix("'s").removesuffix("’s")
+    for ending in NAME_ENDINGS:
+        if lowered.endswith(ending) and len(lowered) - len(ending) >= 4:
+            return lowered[: -len(ending)]
+    return lowered
+
+
+def names_clash(a: Frame, b: Frame) -> bool:
+    """Each figure's clause names someone or somewhere the other's does not ("213 in Kenya" /
+    "11 in Tanzania")."""
+    return bool(a.names - b.names and b.names - a.names)
+
+
+def qualifiers_clash(a: Frame, b: Frame) -> bool:
+    """Each frame pins its figure down differently in one class of qualifiers."""
+    qa, qb = a.qualifiers, b.qualifiers
+    # A part against a whole, a stage against the plan, a count aboard against the toll, a
+    # hypothesis against a report: one side alone is enough.
+    for cls in ONE_SIDED:
+        if (cls in qa) != (cls in qb):
+            return True
+    return any(qa[c] != qb[c] for c in qa.keys() & qb.keys())
+
+
+def groups_clash(a: Frame, b: Frame) -> bool:
+    """Different groups of people ("women" / "children", "children" / people in general: the
+    children killed are some of the people killed)."""
+    return a.group != b.group
