@@ -167,7 +167,7 @@ def _link(a: Found, b: Found, key: tuple[str, str], share: float, named: Sequenc
     event, noun = key
     if noun in TIMES:
         return share >= ALIKE and near
-    if event in RELAXED_EVENTS:  # the same event counted: wording matters less
+    if event in RELAXED_EVENTS or event.startswith("money:"):  # one event: wording matters less
         return share >= EVENT_ALIKE or len(fa.context & fb.context) >= EVENT_NEAR
     return share >= ALIKE or (share >= CLOSE and near)
 
@@ -228,7 +228,7 @@ def find_conflicts(
     by_key: dict[Key, list[int]] = {}
     for k, f in enumerate(read):
         for key in f.single:
-            if key[0] in RELAXED_EVENTS:
+            if key[0] in RELAXED_EVENTS or key[0].startswith("money:"):
                 by_key.setdefault(key, []).append(k)
     for members in by_key.values():
         event_keys[np.ix_(members, members)] = True

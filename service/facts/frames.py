@@ -28,7 +28,7 @@ from functools import cached_property
 
 from service.facts.features import DATE_WORDS, proper_names
 from service.facts.figures import Figure, singular
-from service.nlp.words import STOPWORDS, content_stems
+from service.nlp.words import STOPWORDS, content_stems, stem
 
 # Words naming a kind of event, by event. Word forms as written (lowered): a small closed list
 # reads more surely than stems ("dead" and "death" stem apart; "wounds" is also a noun of pain).
@@ -78,7 +78,7 @@ RELAXED_EVENTS = frozenset(
     {
         "death", "injury", "missing", "displaced", "arrest", "rescue", "illness", "release", "trapped",
         "exchange", "damage", "fund", "deal", "turnout", "deficit", "surplus", "inflation",
-        "unemployment", "growth", "jobs",
+        "unemployment", "growth", "jobs", "revenue", "profit", "sales", "debt", "money",
     }
 )  # fmt: skip
 # Events whose figures count people when the text names no noun ("wounding 21").
@@ -102,7 +102,16 @@ _PEOPLE_GROUPS = frozenset(
     "tourist pilgrim foreigner american".split()
 )
 # Plural forms `figures.singular` leaves as they are.
-_IRREGULAR = {"men": "man", "women": "woman", "children": "child", "police": "police", "troops": "troop"}
+_IRREGULAR = {
+    "men": "man",
+    "women": "woman",
+    "children": "child",
+    "troops": "troop",
+    # "11 police officers", "14 officers", "12 policemen": one group.
+    "police": "officer",
+    "policeman": "officer",
+    "policemen": "officer",
+}
 
 # Qualifiers: a frame naming one member of a class and another frame naming a different member
 # of the same class count different things ("12 dead in the north" / "15 dead in the south").
@@ -151,13 +160,18 @@ _STAGE_RE = re.compile(r"\b(?:as part of|first (?:stage|phase|batch|group|round)
 # Where the counted are: "all 109 people aboard" is not the toll with those on the ground.
 _ABOARD_RE = re.compile(r"\b(?:aboard|on board|on the ground)\b", re.IGNORECASE)
 # A figure of what would or could happen is not a report of what did.
-_MOOD_RE = re.compile(r"\b(?:would|could|might)\b", re.IGNORECASE)
+# ("said it would cut 900 jobs" is a plan, reported as such: not a hypothesis.)
+_MOOD_RE = re.compile(r"\b(?:would|could|might) (?:be|have)\b|\b(?:could|might)\b", re.IGNORECASE)
 # "142 of the 300 seats": the count's noun is the total's.
 _OF_TOTAL_RE = re.compile(r"\s+of\s+(?:the\s+|its\s+|their\s+)?[\d,]+\s+([A-Za-z]+)")
 # A figure that is the whole another counts a share of: "of the 300 seats", "a 300-seat parliament".
 _WHOLE_BEFORE_RE = re.compile(
     r"\b\d[\d,.]*\s+(?:[A-Za-z]+\s+)?(?:of|out of)\s+(?:the\s+|its\s+|their\s+)?$", re.IGNORECASE
 )
+# Currency kinds of `service.facts.figures`.
+CURRENCIES = frozenset("usd gbp eur jpy cny zar inr peso rub franc dem lira".split())
+# The noun money is the value of: "a ransom of", "a fee of", "damage at", "bribes worth".
+_MONEY_NOUN_RE = re.compile(r"\b([A-Za-z]{3,})\s+(?:of|at|worth|totalling|totaling)\s+(?:about\s+|some\s+)?$")
 # Where a figure's clause ends.
 _CLAUSE_RE = re.compile(r"[,;:()\[\]]|\s[-_–—]+\s|\s(?:and|but|while|whereas|although|as well as)\s")
 _TOKEN_RE = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)?")
@@ -234,6 +248,11 @@ class Frame:
             distance = sum(1 for o, _ in tokens if min(at, f.start) < o < max(at, f.start))
             if best is None or distance < best[0]:
                 best = (distance, event)
+        if best is None and self.figure.kind in CURRENCIES:
+            # "a ransom of $8 million", "a fee of 90 million euros": money named by its noun.
+            m = _MONEY_NOUN_RE.search(self.text[max(0, f.start - 30) : f.start])
+            if m and m.group(1).lower() not in STOPWORDS:
+                return f"money:{stem(m.group(1).lower())}"
         if best is None:
             # "A total of 213 people, including a dozen Americans, were killed": a count of people
             # whose clause names no event counts the sentence's one event, if it has only one.
