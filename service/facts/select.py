@@ -66,10 +66,12 @@ def select_facts(
         if says_nothing(s.text):  # "declined to comment": not a fact about the story
             continue
         f = features(s)
-        if f.kinds == 0:
+        support = len({flat[j].article for j in np.flatnonzero(merge[i] >= same_fact)})
+        # A sentence with no figure, date, name or quote is a key fact only when another article
+        # states it too: corroborated, it is part of the story; alone, it is mostly colour.
+        if f.kinds == 0 and support < 2:
             continue
         score = salience.gain(s) / np.sqrt(s.n_words) * (1.0 + 0.25 * f.kinds)
-        support = len({flat[j].article for j in np.flatnonzero(merge[i] >= same_fact)})
         scored.append((support, score, i))
     scored.sort(key=lambda x: (-x[0], -x[1], x[2]))
     facts: list[KeyFact] = []
