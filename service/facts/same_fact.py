@@ -25,9 +25,8 @@ import math
 import re
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-from itertools import chain
 
 import numpy as np
 
@@ -117,9 +116,9 @@ NUMERALS = {
     )
     if w != "one"
 }
-# Where `spellings` may change a word: an apostrophe, a dot or hyphen inside a word, or a word of
-# RESPELT_WORDS. Elsewhere the words are read as `stemmed` gives them.
-RESPELT_RE = re.compile(r"['’]|\w[.-]\w")
+# Where `spellings` may change a word (`spelt` looks for them): an apostrophe, a hyphen, a dot
+# inside a word (DOTTED_RE), or one of RESPELT_WORDS. Elsewhere the words are as `stemmed` reads them.
+DOTTED_RE = re.compile(r"\w\.\w")
 RESPELT_WORDS = frozenset([*NUMERALS, *CONTRACTIONS])
 ENDINGS = (("n't", "not"), ("'m", "am"), ("'re", "are"), ("'ve", "have"), ("'ll", "will"), ("'d", "would"))
 
@@ -145,31 +144,45 @@ def spellings(word: str) -> tuple[str, ...]:
     return tuple(part for part in word.split("-") if part) or (word,)
 
 
+def spelt(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The words of `text` as `spellings` gives them, and their stems."""
+    lowered, stems = stemmed(text)
+    if (
+        "'" not in text
+        and "’" not in text
+        and "-" not in text
+        and ("." not in text[:-1] or not DOTTED_RE.search(text))
+        and RESPELT_WORDS.isdisjoint(lowered)
+    ):
+        return lowered, stems  # most sentences: the words and stems as they are
+    tokens: list[str] = []
+    out: list[str] = []
+    for w, s in zip(lowered, stems, strict=True):
+        if w in RESPELT_WORDS or "'" in w or "’" in w or "." in w or "-" in w:
+            parts = spellings(w)
+            tokens += parts
+            out += map(stem, parts)
+        else:
+            tokens.append(w)
+            out.append(s)
+    return tuple(tokens), tuple(out)
+
+
 @dataclass(frozen=True)
 class Wording:
     """What the score reads of one sentence, computed once per sentence."""
 
     text: str
+    # The word gate reads every sentence's stems: computed up front, the rest on demand.
+    tokens: tuple[str, ...] = field(init=False, repr=False, compare=False)
+    stems: tuple[str, ...] = field(init=False, repr=False, compare=False)
+    stem_set: frozenset[str] = field(init=False, repr=False, compare=False)
 
-    @cached_property
-    def _spelt(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
-        lowered, stems = stemmed(self.text)
-        if not RESPELT_RE.search(self.text) and RESPELT_WORDS.isdisjoint(lowered):
-            return lowered, stems  # most sentences: the words and stems as they are
-        tokens = tuple(chain.from_iterable(map(spellings, lowered)))
-        return tokens, tuple(map(stem, tokens))
-
-    @cached_property
-    def tokens(self) -> tuple[str, ...]:
-        return self._spelt[0]
-
-    @cached_property
-    def stems(self) -> tuple[str, ...]:
-        return self._spelt[1]
-
-    @cached_property
-    def stem_set(self) -> frozenset[str]:
-        return frozenset(self.stems)
+    def __post_init__(self) -> None:
+        tokens, stems = spelt(self.text)
+        object.__setattr__(self, "tokens", tokens)
+        object.__setattr__(self, "stems", stems)
+        object.__setattr__(self, "stem_set", frozenset(stems))
 
     @cached_property
     def content(self) -> frozenset[str]:

@@ -171,3 +171,13 @@ def test_words_are_compared_as_spelt_alike() -> None:
     assert Wording("One of them won't go").tokens == ("one", "of", "them", "will", "not", "go")
     plain = "Rescuers pulled 14 survivors from the school, the agency said."
     assert Wording(plain).stems == same_fact.stemmed(plain)[1]
+
+
+def test_spelt_reads_plain_sentences_as_they_are_and_the_others_word_by_word() -> None:
+    """The shortcut for sentences `spellings` leaves alone gives what spelling every word would."""
+    texts = [s.text for s in look_alikes()]
+    texts += ["Mr. Smith's co-pilot didn't see the U.S.-led convoy.", "Two men, 3.5 km away, cannot say."]
+    for text in texts:
+        lowered = same_fact.stemmed(text)[0]
+        words = tuple(w for word in lowered for w in same_fact.spellings(word))
+        assert same_fact.spelt(text) == (words, tuple(map(same_fact.stem, words)))
