@@ -21,6 +21,8 @@ from service.nlp.similarity import cosine_matrix
 # Cosine similarity (tf-idf over content stems) at which two sentences repeat each other: one
 # of them is enough in the list of key facts, even when they are not quite the same fact.
 REPEATS = 0.5
+# The fewest words of a key fact that holds no figure, date, name or quote (see `select_facts`).
+CORROBORATED_WORDS = 12
 
 
 def best_per_article(sims: np.ndarray, flat: Sequence[Sentence], threshold: float) -> list[Sentence]:
@@ -66,10 +68,13 @@ def select_facts(
         if says_nothing(s.text):  # "declined to comment": not a fact about the story
             continue
         f = features(s)
-        if f.kinds == 0:
+        support = len({flat[j].article for j in np.flatnonzero(merge[i] >= same_fact)})
+        # A sentence with no figure, date, name or quote is a key fact only when another article
+        # states it too, and says enough to stand alone (CORROBORATED_WORDS): "But it has not
+        # worked out that way" does not, however many articles repeat it. Alone, it is colour.
+        if f.kinds == 0 and (support < 2 or s.n_words < CORROBORATED_WORDS):
             continue
         score = salience.gain(s) / np.sqrt(s.n_words) * (1.0 + 0.25 * f.kinds)
-        support = len({flat[j].article for j in np.flatnonzero(merge[i] >= same_fact)})
         scored.append((support, score, i))
     scored.sort(key=lambda x: (-x[0], -x[1], x[2]))
     facts: list[KeyFact] = []

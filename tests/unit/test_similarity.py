@@ -3,7 +3,6 @@ reproduced to the bit (a changed bit can change which sentence a summary picks).
 
 from __future__ import annotations
 
-import math
 import random
 
 import numpy as np
@@ -96,38 +95,89 @@ def test_shared_counts_by_hand_and_against_the_dense_product() -> None:
     assert c_min[0, 3] == 2 / 3 and c_max[0, 3] == 1.0 and c_min[2, 2] == 0.0 and c_max[3, 3] == 1.0
 
 
-def dense_same_fact_matrix(sentences: list[Sentence], threshold: float) -> np.ndarray:
-    """The merge matrix as first built: the best-case bound read from whole coverage matrices."""
+def dense_same_fact_matrix(sentences: list[Sentence]) -> np.ndarray:
+    """Every pair's merge score, as `same_fact.score` gives it (float32, as the matrix holds it)."""
     out = np.eye(len(sentences), dtype=np.float32)
     wording = [Wording(s.text) for s in sentences]
-    c_min, c_max = coverage([w.content for w in wording])
-    w_min, w_max = coverage([frozenset(w.stems) for w in wording])
-    wt = dict(zip(same_fact.FEATURES, same_fact.WEIGHTS, strict=True))
-    best = (
-        same_fact.BIAS
-        + wt["content_min"] * c_min
-        + wt["content_max"] * c_max
-        + wt["words_min"] * w_min
-        + wt["words_max"] * w_max
-        + same_fact._bound(wt["pairs_min"], wt["pairs_max"])
-        + max(0.0, wt["figures_differ"])
-        + max(0.0, wt["names_differ"])
-    )
-    floor = (
-        -math.inf if threshold <= 0 else math.inf if threshold >= 1 else math.log(threshold / (1 - threshold))
-    )
-    for i, j in np.argwhere(np.triu(best >= floor, k=1)).tolist():
+    for i, j in zip(*np.triu_indices(len(sentences), k=1), strict=True):
         out[i, j] = out[j, i] = same_fact.score(wording[i], wording[j])
     return out
 
 
-@pytest.mark.parametrize("threshold", [THRESHOLD, 0.5, 0.0, 1.0])
-def test_same_fact_matrix_is_the_dense_constructions_to_the_bit(threshold: float) -> None:
+def look_alikes() -> list[Sentence]:
     ferry = [s for article in analyze([a["text"] for a in load_cluster()]) for s in article]
     # Near-duplicates too, so that some pairs pass the bound and merge.
     twice = analyze([" ".join(s.text for s in ferry[:12]), " ".join(s.text for s in ferry[:12]).upper()])
-    sentences = [*ferry, *(s for article in twice for s in article)]
+    return [*ferry, *(s for article in twice for s in article)]
+
+
+@pytest.mark.parametrize("threshold", [THRESHOLD, 0.5, 0.0, 1.0])
+def test_same_fact_matrix_is_exact_where_pairs_merge(threshold: float) -> None:
+    """Pruning changes no merge: every pair at or above `threshold` in a dense reading reads the
+    same score to the bit, and every other pair reads its score or 0, below `threshold`."""
+    sentences = look_alikes()
     ours = same_fact_matrix(sentences, threshold)
-    assert ours.tobytes() == dense_same_fact_matrix(sentences, threshold).tobytes()
+    dense = dense_same_fact_matrix(sentences)
+    merging = dense >= threshold
+    assert np.array_equal(ours[merging], dense[merging])
+    rest = ours[~merging]
+    assert ((rest == 0.0) | (rest == dense[~merging])).all() and (rest < threshold).all()
     if threshold == THRESHOLD:
         assert (ours[np.triu_indices(len(sentences), k=1)] >= threshold).any()
+
+
+def test_the_pruning_bound_holds_for_every_pair() -> None:
+    """The logit of each pair is at most its word coverage's share plus `best_case_without_words`."""
+    wording = [Wording(s.text) for s in look_alikes()]
+    wt = dict(zip(same_fact.FEATURES, same_fact.WEIGHTS, strict=True))
+    best = same_fact.best_case_without_words()
+    for i in range(len(wording)):
+        for j in range(i + 1, len(wording)):
+            f = dict(zip(same_fact.FEATURES, same_fact.features(wording[i], wording[j]), strict=True))
+            assert all(0.0 <= v <= 1.0 for v in f.values())
+            assert all(f[k] <= f[k[:-4] + "_max"] for k in f if k.endswith("_min"))
+            logit = same_fact.BIAS + sum(wt[k] * v for k, v in f.items())
+            words = wt["words_min"] * f["words_min"] + wt["words_max"] * f["words_max"]
+            assert logit <= same_fact.BIAS + words + best + 1e-9
+
+
+def test_the_merge_score_is_symmetric_to_the_bit() -> None:
+    """`same_fact_matrix` scores each two texts once, whichever comes first."""
+    wording = [Wording(s.text) for s in look_alikes()]
+    for x, y in zip(wording, wording[7:] + wording[:7], strict=True):
+        assert same_fact.score(x, y) == same_fact.score(y, x)
+
+
+def test_common_subsequence_is_the_dynamic_programmes() -> None:
+    def by_table(a: list[str], b: list[str]) -> int:
+        table = [[0] * (len(b) + 1) for _ in range(len(a) + 1)]
+        for i, x in enumerate(a):
+            for j, y in enumerate(b):
+                table[i + 1][j + 1] = table[i][j] + 1 if x == y else max(table[i][j + 1], table[i + 1][j])
+        return table[-1][-1]
+
+    rng = random.Random(3)
+    for _ in range(500):
+        a = [rng.choice("abcde") for _ in range(rng.randint(0, 70))]  # past 64 bits too
+        b = [rng.choice("abcdef") for _ in range(rng.randint(0, 40))]
+        assert same_fact._common_subsequence(a, b) == by_table(a, b)
+    assert same_fact._common_subsequence("a b c d".split(), "b x d".split()) == 2
+
+
+def test_words_are_compared_as_spelt_alike() -> None:
+    assert Wording("He didn't say it's over.").tokens == ("he", "did", "not", "say", "it", "over")
+    assert Wording("The N.R.A. and the U.S. agreed").tokens == ("the", "nra", "and", "the", "us", "agreed")
+    assert Wording("a work-around for two users").tokens == ("a", "work", "around", "for", "2", "users")
+    assert Wording("One of them won't go").tokens == ("one", "of", "them", "will", "not", "go")
+    plain = "Rescuers pulled 14 survivors from the school, the agency said."
+    assert Wording(plain).stems == same_fact.stemmed(plain)[1]
+
+
+def test_spelt_reads_plain_sentences_as_they_are_and_the_others_word_by_word() -> None:
+    """The shortcut for sentences `spellings` leaves alone gives what spelling every word would."""
+    texts = [s.text for s in look_alikes()]
+    texts += ["Mr. Smith's co-pilot didn't see the U.S.-led convoy.", "Two men, 3.5 km away, cannot say."]
+    for text in texts:
+        lowered = same_fact.stemmed(text)[0]
+        words = tuple(w for word in lowered for w in same_fact.spellings(word))
+        assert same_fact.spelt(text) == (words, tuple(map(same_fact.stem, words)))
