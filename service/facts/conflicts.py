@@ -41,7 +41,17 @@ from service.domain import Claim, Conflict, Update
 from service.errors import check
 from service.facts.features import DATE_WORDS, proper_names, source_ref
 from service.facts.figures import Figure, figures
-from service.facts.frames import RELAXED_EVENTS, Frame, groups_clash, name, names_clash, qualifiers_clash
+from service.facts.frames import (
+    RELAXED_EVENTS,
+    Frame,
+    common_initial,
+    groups_clash,
+    name,
+    names_clash,
+    qualifiers_clash,
+    shared_context,
+    unmatched,
+)
 from service.facts.same_fact import coverage
 from service.nlp.salience import MAX_POOL, Salience, top_sentences
 from service.nlp.sentences import Sentence
@@ -58,6 +68,26 @@ EVENT_ALIKE = 0.2
 EVENT_NEAR = 2
 # Two reports of one quantity are rarely this far apart: the larger over the smaller.
 MAX_RATIO = 3.0
+RELAX_NOUNS = False
+NOUN_ALIKE = 0.25
+STRICT_NOUNS = frozenset(
+    {
+        "percent",
+        "date",
+        "usd",
+        "gbp",
+        "eur",
+        "jpy",
+        "cny",
+        "zar",
+        "inr",
+        "peso",
+        "rub",
+        "franc",
+        "dem",
+        "lira",
+    }
+)
 # Quantities that move either way over time: the missing are found, rates and balances change.
 # A later lower value of these is an update; of a running count (a toll), a disagreement.
 EITHER_WAY = frozenset(
@@ -100,7 +130,7 @@ def sentence_names(text: str) -> frozenset[str]:
     out = set()
     for n in proper_names(text):
         lowered = n.lower()
-        if lowered in DATE_WORDS or lowered in AGENCIES or figures(lowered):
+        if lowered in DATE_WORDS or lowered in AGENCIES or figures(lowered) or common_initial(text, n):
             continue
         out.add(name(n))
     return frozenset(out)
@@ -141,6 +171,14 @@ def values_disagree(a: Figure, b: Figure) -> bool:
     return not (low <= 0 or high / low > MAX_RATIO)
 
 
+def _relaxed(key: Key) -> bool:
+    """Is `key` specific enough to compare on its clauses' words alone?"""
+    event, noun = key
+    if event in RELAXED_EVENTS or event.startswith("money:"):
+        return True
+    return RELAX_NOUNS and not event and noun.split(":")[0] not in STRICT_NOUNS and noun not in TIMES
+
+
 def _sums_to(parts: frozenset[float], total: float) -> bool:
     """Two of a sentence's figures add up to `total` ("4.2 billion dollars and 1.3 billion of debt"
     / "about $5.5 billion including debt"; "all 109 aboard and four on the ground" / 113)."""
@@ -156,19 +194,22 @@ def _link(a: Found, b: Found, key: tuple[str, str], share: float, named: Sequenc
         return False
     if _sums_to(a.values, vb) or _sums_to(b.values, va):
         return False
-    if qualifiers_clash(fa, fb) or groups_clash(fa, fb) or names_clash(fa, fb):
+    named_a, named_b = named[a.sentence.article], named[b.sentence.article]
+    if qualifiers_clash(fa, fb) or groups_clash(fa, fb) or names_clash(fa, fb, named_a, named_b):
         return False
     # Each sentence names someone or somewhere that the other's whole article never mentions: two
     # things ("The Lauda Air crash killed all 223" / "The crash near Nantucket killed all 217").
     # Names the other article does mention elsewhere are one story told from two places.
-    if (a.names - b.names) - named[b.sentence.article] and (b.names - a.names) - named[a.sentence.article]:
+    if unmatched(unmatched(a.names, b.names), named_b) and unmatched(unmatched(b.names, a.names), named_a):
         return False
     near = len(fa.window & fb.window) >= NEAR_WORDS
     event, noun = key
     if noun in TIMES:
         return share >= ALIKE and near
     if event in RELAXED_EVENTS or event.startswith("money:"):  # one event: wording matters less
-        return share >= EVENT_ALIKE or len(fa.context & fb.context) >= EVENT_NEAR
+        return share >= EVENT_ALIKE or shared_context(fa, fb) >= EVENT_NEAR
+    if _relaxed(key):  # one thing counted ("miners", "batches")
+        return share >= NOUN_ALIKE or shared_context(fa, fb) >= EVENT_NEAR
     return share >= ALIKE or (share >= CLOSE and near)
 
 
@@ -228,7 +269,7 @@ def find_conflicts(
     by_key: dict[Key, list[int]] = {}
     for k, f in enumerate(read):
         for key in f.single:
-            if key[0] in RELAXED_EVENTS or key[0].startswith("money:"):
+            if _relaxed(key):
                 by_key.setdefault(key, []).append(k)
     for members in by_key.values():
         event_keys[np.ix_(members, members)] = True

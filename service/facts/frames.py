@@ -28,6 +28,7 @@ from functools import cached_property
 
 from service.facts.features import DATE_WORDS, proper_names
 from service.facts.figures import Figure, singular
+from service.nlp.lexicon import concepts, expand
 from service.nlp.words import STOPWORDS, content_stems, stem
 
 # Words naming a kind of event, by event. Word forms as written (lowered): a small closed list
@@ -159,9 +160,15 @@ _PART_AFTER_RE = re.compile(
 _STAGE_RE = re.compile(r"\b(?:as part of|first (?:stage|phase|batch|group|round)|in stages)\b", re.IGNORECASE)
 # Where the counted are: "all 109 people aboard" is not the toll with those on the ground.
 _ABOARD_RE = re.compile(r"\b(?:aboard|on board|on the ground)\b", re.IGNORECASE)
+# A figure over several events or places: "twin bombings", "both attacks", "the two blasts".
+_SCOPE_RE = re.compile(
+    r"\b(?:twin|both|combined|the two) (?:bombings|blasts|attacks|explosions|quakes|storms|crashes|"
+    r"fires)\b",
+    re.IGNORECASE,
+)
 # A figure of what would or could happen is not a report of what did.
-# ("said it would cut 900 jobs" is a plan, reported as such: not a hypothesis.)
-_MOOD_RE = re.compile(r"\b(?:would|could|might) (?:be|have)\b|\b(?:could|might)\b", re.IGNORECASE)
+# ("said it would cut 900 jobs", "would be cut" are plans, reported as such: not hypotheses.)
+_MOOD_RE = re.compile(r"\b(?:could|might)\b", re.IGNORECASE)
 # "142 of the 300 seats": the count's noun is the total's.
 _OF_TOTAL_RE = re.compile(r"\s+of\s+(?:the\s+|its\s+|their\s+)?[\d,]+\s+([A-Za-z]+)")
 # A figure that is the whole another counts a share of: "of the 300 seats", "a 300-seat parliament".
@@ -173,7 +180,9 @@ CURRENCIES = frozenset("usd gbp eur jpy cny zar inr peso rub franc dem lira".spl
 # The noun money is the value of: "a ransom of", "a fee of", "damage at", "bribes worth".
 _MONEY_NOUN_RE = re.compile(r"\b([A-Za-z]{3,})\s+(?:of|at|worth|totalling|totaling)\s+(?:about\s+|some\s+)?$")
 # Where a figure's clause ends.
-_CLAUSE_RE = re.compile(r"[,;:()\[\]]|\s[-_–—]+\s|\s(?:and|but|while|whereas|although|as well as)\s")
+_CLAUSE_RE = re.compile(
+    r"(?<!\d),|,(?!\d)|[;:()\[\]]|\s[-_–—]+\s|\s(?:and|but|while|whereas|although|as well as)\s"
+)
 _TOKEN_RE = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)?")
 # How far from the figure (words) an event word in its clause is read, for a figure that names no
 # noun ("wounding 21", "21 injured"): further off, the word may be another figure's.
@@ -250,7 +259,8 @@ class Frame:
                 best = (distance, event)
         if best is None and self.figure.kind in CURRENCIES:
             # "a ransom of $8 million", "a fee of 90 million euros": money named by its noun.
-            m = _MONEY_NOUN_RE.search(self.text[max(0, f.start - 30) : f.start])
+            before = self.text[max(0, f.start - 30) : f.start].rstrip("$£€¥ ").removesuffix("US")
+            m = _MONEY_NOUN_RE.search(before + " ")
             if m and m.group(1).lower() not in STOPWORDS:
                 return f"money:{stem(m.group(1).lower())}"
         if best is None:
@@ -339,6 +349,8 @@ class Frame:
             out["part"] = "part"
         if _ABOARD_RE.search(self.text, a, b):
             out["aboard"] = "aboard"
+        if _SCOPE_RE.search(self.text):
+            out["scope"] = "several"  # "twin bombings killed 257": both places, not one
         if _MOOD_RE.search(self.text, a, b):
             out["mood"] = "hypothetical"
         if (
@@ -364,7 +376,11 @@ class Frame:
         times, not names."""
         a, b = self.clause
         return frozenset(
-            name(n) for n in proper_names(self.text[a:b]) if n.lower() not in DATE_WORDS and not n.isdigit()
+            name(n)
+            for n in proper_names(self.text[a:b])
+            if n.lower() not in DATE_WORDS
+            and not n.isdigit()
+            and not (a == 0 and common_initial(self.text, n))
         )
 
     @cached_property
@@ -377,7 +393,27 @@ class Frame:
 
 
 # Qualifier classes that tell two figures apart even when only one of them has one.
-ONE_SIDED = ("part", "ordinal", "aboard", "mood")
+ONE_SIDED = ("part", "ordinal", "aboard", "mood", "scope")
+
+
+def shared_context(a: Frame, b: Frame) -> int:
+    """How many context words of `a` the context of `b` has, itself or a WordNet synonym of it
+    ("homes" / "households" does not; "evacuated" / "moved" neither; "fee" / "price" may)."""
+    exact = a.context & b.context
+    other = expand(b.context - exact)
+    return len(exact) + sum(1 for w in a.context - exact if concepts(w) & other)
+
+
+def common_initial(text: str, word: str) -> bool:
+    """`word` opens `text` and is a common word, capitalised only for that ("Rescuers said",
+    "Police arrested"): WordNet, as shipped, holds no proper nouns."""
+    return text.startswith(word) and bool(concepts(stem(word.lower())))
+
+
+def unmatched(names: frozenset[str], others: frozenset[str]) -> frozenset[str]:
+    """The names of `names` that no name of `others` matches; one matches another that begins
+    with it ("marvan" of "Marvanian" and "marvania")."""
+    return frozenset(n for n in names if not any(n.startswith(o) or o.startswith(n) for o in others))
 
 
 def name(text: str) -> str:
@@ -390,10 +426,13 @@ def name(text: str) -> str:
     return lowered
 
 
-def names_clash(a: Frame, b: Frame) -> bool:
-    """Each figure's clause names someone or somewhere the other's does not ("213 in Kenya" /
-    "11 in Tanzania")."""
-    return bool(a.names - b.names and b.names - a.names)
+def names_clash(a: Frame, b: Frame, named_a: frozenset[str], named_b: frozenset[str]) -> bool:
+    """Each figure's clause names someone or somewhere that the other's does not and that the
+    other's whole article (`named_b`, `named_a`) never mentions ("213 in Kenya" / "11 in
+    Tanzania"). Names the other article does mention are one story told from two places."""
+    return bool(
+        unmatched(unmatched(a.names, b.names), named_b) and unmatched(unmatched(b.names, a.names), named_a)
+    )
 
 
 def qualifiers_clash(a: Frame, b: Frame) -> bool:
