@@ -88,6 +88,9 @@ STRICT_NOUNS = frozenset(
         "lira",
     }
 )
+# The most sentences of one frame key compared pair by pair on their clauses alone (the pairs
+# grow with the square): real clusters have a few dozen tolls at most.
+MAX_PER_KEY = 60
 # Quantities that move either way over time: the missing are found, rates and balances change.
 # A later lower value of these is an update; of a running count (a toll), a disagreement.
 EITHER_WAY = frozenset(
@@ -251,14 +254,21 @@ def find_conflicts(
     input's figures take seconds to read.
     """
     flat = [s for article in sentences for s in article if s.complete]
-    read = []
+    # Sentences with a figure at all (cheap: figures are parsed once per sentence); on huge inputs
+    # the ones that weigh most, before their frames are read.
+    with_figures = []
     for s in flat:
+        check(stop)
+        if figures(s.text):
+            with_figures.append(s)
+    if len(with_figures) > MAX_POOL:
+        kept = {id(s) for s in top_sentences(with_figures, salience.gain)}
+        with_figures = [s for s in with_figures if id(s) in kept]
+    read = []
+    for s in with_figures:
         check(stop)
         if (found := _read(s)) is not None:
             read.append(found)
-    if len(read) > MAX_POOL:  # huge inputs: the sentences that weigh most
-        kept = {id(s) for s in top_sentences([f.sentence for f in read], salience.gain)}
-        read = [f for f in read if id(f.sentence) in kept]
     if len(read) < 2 or limit <= 0:
         return [], []
     # Shared content stems over the larger sentence's count (cluster-independent).
@@ -272,6 +282,8 @@ def find_conflicts(
             if _relaxed(key):
                 by_key.setdefault(key, []).append(k)
     for members in by_key.values():
+        if len(members) > MAX_PER_KEY:  # a flood of look-alike counts: the weightiest only
+            members = sorted(members, key=lambda k: -salience.gain(read[k].sentence))[:MAX_PER_KEY]
         event_keys[np.ix_(members, members)] = True
     close = np.triu(((share >= CLOSE) | event_keys) & (articles[:, None] != articles[None, :]), k=1)
     dates = [_date(f.sentence, published) for f in read]

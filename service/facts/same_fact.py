@@ -401,6 +401,10 @@ def best_case_without_words() -> float:
     return total
 
 
+# The most pairs `same_fact_matrix` scores in full (each costs about 0.15 ms).
+MAX_SCORED_PAIRS = 5000
+
+
 def same_fact_matrix(
     sentences: Sequence[Sentence], threshold: float, stop: threading.Event | None = None
 ) -> np.ndarray:
@@ -411,7 +415,8 @@ def same_fact_matrix(
     other feature at its most favourable (`best_case_without_words`); in a news cluster that is
     about one pair in four hundred. Those pairs get their full `score`; the others read 0, and
     would score below `threshold` (or 0) anyway, so the pairs that merge are exactly those of a
-    dense reading. Coverage is computed in float32 here and in float64 by `score`: the margins
+    dense reading (on inputs with more than `MAX_SCORED_PAIRS` such pairs, of those scored).
+    Coverage is computed in float32 here and in float64 by `score`: the margins
     cover the rounding, letting through a few more pairs, never fewer. `stop`, once set, ends the
     work (`Cancelled`), checked per scored pair: a huge input of look-alike sentences has many.
     """
@@ -438,6 +443,12 @@ def same_fact_matrix(
     ceiling = BIAS + best_case_without_words() + wt["words_min"] * w_low + wt["words_max"] * w_high
     passing = (w_low >= GATE - 1e-6) & (ceiling >= floor - 1e-3)
     a, b = np.nonzero(np.triu(passing, k=1))
+    if len(a) > MAX_SCORED_PAIRS:
+        # A flood of look-alike sentences (an attacker's, or a vocabulary of a few hundred words):
+        # the pairs whose words could score highest, so that the work stays bounded. Real clusters
+        # stay far below (at most about 1,600 pairs on DUC 2006): there the reading is exact.
+        keep = np.argsort(-ceiling[a, b], kind="stable")[:MAX_SCORED_PAIRS]
+        a, b = a[np.sort(keep)], b[np.sort(keep)]
     # The score is symmetric, so one per two texts (a repeated sentence meets the same others).
     scores: dict[tuple[str, str], float] = {}
     for i, j in zip(a.tolist(), b.tolist(), strict=True):
