@@ -34,8 +34,9 @@ fact. Duplicates the checker misses are those reworded past 0.3 or past the band
 (Jaccard 0.39: "Pinochet was placed under arrest in London by British police acting on a warrant
 issued by a Spanish judge" / "British police, acting on an international arrest warrant from
 Spanish judge Baltasar Garzon, detained the ailing general"). The hand check of 20 answers
-(docs/duplicates.md, eval/labels/duplicate_handcheck.jsonl) measures its precision and recall
-against a reader.
+(docs/duplicates.md, eval/labels/duplicate_handcheck.jsonl; drawn by seed, read after the
+thresholds were set) measures it against a reader: precision 5 of 7 flagged pairs, recall 5 of 32
+judged duplicates. The checker is strict: its counts are a floor on the duplicates, not an estimate.
 """
 
 from __future__ import annotations

@@ -92,7 +92,7 @@ def agreement(
 ) -> dict[str, Any]:
     """The checker (`flagged(texts) -> set of (i, j)`) against the reader on the judged answers
     that `answers` ((dataset, id) -> fact texts) still holds with the same facts."""
-    tp = fp = fn = matched = pairs = 0
+    tp = fp = fn = matched = pairs = judged_answers = flagged_answers = both_answers = 0
     changed: list[str] = []
     for j in judgements:
         texts = answers.get((j.dataset, j.answer))
@@ -107,6 +107,9 @@ def agreement(
         tp += len(said & j.duplicates)
         fp += len(said - j.duplicates)
         fn += len(j.duplicates - said)
+        judged_answers += bool(j.duplicates)
+        flagged_answers += bool(said)
+        both_answers += bool(j.duplicates) and bool(said)
     return {
         "judged_answers": len(judgements),
         "scored_answers": matched,
@@ -119,4 +122,8 @@ def agreement(
         "fn": fn,
         "precision": tp / (tp + fp) if tp + fp else None,
         "recall": tp / (tp + fn) if tp + fn else None,
+        # Answer level: has the answer at least one duplicate, by the reader and by the checker.
+        "answers_judged_with_duplicate": judged_answers,
+        "answers_flagged": flagged_answers,
+        "answers_both": both_answers,
     }
