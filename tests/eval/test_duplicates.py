@@ -289,7 +289,8 @@ def test_the_hand_checked_duc_answers_end_to_end(tmp_path: Path) -> None:
     argv = ["duplicates", "--out", str(tmp_path / "run"), "--handcheck", str(HANDCHECK)]
     for name, path in DUC.items():
         wanted = {j.answer for j in judgements if j.dataset == name}
-        rows = [r for r in map(json.loads, path.read_text().splitlines()) if r["id"] in wanted]
+        every: list[dict[str, Any]] = [json.loads(line) for line in path.read_text().splitlines()]
+        rows = [r for r in every if r["id"] in wanted]
         assert {r["id"] for r in rows} == wanted
         argv += ["--data", f"{name}={write_jsonl(tmp_path / f'{name}.jsonl', rows)}"]
     assert main(argv) == 0
