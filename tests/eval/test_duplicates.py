@@ -211,7 +211,7 @@ STORY = (
     "The harbour authority said on Monday that 14 ferries would stay in port until Friday. "
     "Mayor Lena Ortiz ordered an inquiry into the sinking. "
 )
-CLUSTERS = [
+CLUSTERS: list[dict[str, Any]] = [
     {
         "id": "ferry",
         "documents": [
