@@ -26,7 +26,7 @@ from tqdm import tqdm
 
 from eval.conflicts.datasets import load_datasets
 from eval.data import Example, file_sha256
-from eval.duplicates import checker
+from eval.duplicates.checker import BAND, CONTAINMENT, JACCARD, PairScore, flagged_pairs
 from eval.duplicates.handcheck import agreement, fact_hashes, read_judgements
 from eval.provenance import git_commit, versions
 from eval.systems import EngineName, engine_system
@@ -60,13 +60,13 @@ class Answer:
     dataset: str
     id: str
     texts: tuple[str, ...]  # the key facts' texts, in the answer's order
-    flagged: tuple[tuple[int, int, checker.PairScore], ...]
+    flagged: tuple[tuple[int, int, PairScore], ...]
     error: str | None = None
 
 
 def answer_of(dataset: str, example_id: str, key_facts: Sequence[Mapping[str, Any]]) -> Answer:
     texts = tuple(str(f.get("text", "")) for f in key_facts)
-    return Answer(dataset, example_id, texts, tuple(checker.flagged_pairs(texts)))
+    return Answer(dataset, example_id, texts, tuple(flagged_pairs(texts)))
 
 
 def summarize_answers(answers: Sequence[Answer]) -> dict[str, Any]:
@@ -113,7 +113,7 @@ def _answers(config: DuplicatesConfig, datasets: Mapping[str, Sequence[Example]]
 
 
 def _flagged_indices(texts: Sequence[str]) -> set[tuple[int, int]]:
-    return {(i, j) for i, j, _ in checker.flagged_pairs(texts)}
+    return {(i, j) for i, j, _ in flagged_pairs(texts)}
 
 
 def run_duplicates(config: DuplicatesConfig) -> dict[str, Any]:
@@ -133,7 +133,7 @@ def run_duplicates(config: DuplicatesConfig) -> dict[str, Any]:
             "system_under_test": system.describe(),
             "max_words": MAX_WORDS,
             "num_facts": c.num_facts,
-            "checker": {"jaccard": checker.JACCARD, "band": checker.BAND, "containment": checker.CONTAINMENT},
+            "checker": {"jaccard": JACCARD, "band": BAND, "containment": CONTAINMENT},
             "sample": {"per_dataset": SAMPLE_PER_DATASET, "seed": c.seed},
             "engine_seconds": round(elapsed, 3),
             "git_commit": git_commit(),
