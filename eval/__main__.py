@@ -7,6 +7,9 @@ on labelled sentence pairs (docs/conflict-labels.md).
 
 `python -m eval pages --data PAGES.jsonl.gz ...`: raw web pages sent as articles; how much of each
 summary and key fact is in the page's article, refusals and times (eval/pages/).
+
+`python -m eval duplicates --data PATH ...`: pairs of key facts in one answer that say the same
+thing, per dataset (eval/duplicates/, docs/duplicates.md).
 """
 
 from __future__ import annotations
@@ -31,6 +34,9 @@ from eval.conflicts import (
 )
 from eval.conflicts import RESULTS as CONFLICT_RESULTS
 from eval.data import DEFAULT_FIELDS, DataError, Fields
+from eval.duplicates import DEFAULT_NUM_FACTS as DUPLICATES_NUM_FACTS
+from eval.duplicates import RESULTS as DUPLICATES_RESULTS
+from eval.duplicates import DuplicatesConfig, duplicates_table, run_duplicates
 from eval.pages.report import pages_table
 from eval.pages.run import RESULTS as PAGES_RESULTS
 from eval.pages.run import PagesConfig, run_pages
@@ -183,7 +189,62 @@ def _parser() -> argparse.ArgumentParser:
     para.add_argument("-v", "--verbose", action="store_true")
     _conflicts_parser(sub)
     _pages_parser(sub)
+    _duplicates_parser(sub)
     return parser
+
+
+def _duplicates_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    dup = sub.add_parser(
+        "duplicates", help="pairs of key facts in one answer that say the same thing (docs/duplicates.md)"
+    )
+    dup.add_argument(
+        "--data",
+        type=_data_spec,
+        action="append",
+        required=True,
+        help="cluster JSONL as PATH or NAME=PATH (NAME: the dataset; default: the file name up to '_')",
+    )
+    dup.add_argument("--out", type=Path, help="write results.json, pairs.jsonl and sample.jsonl here")
+    dup.add_argument("--engine", choices=ENGINE_NAMES, default="embedded", help="engine run in this process")
+    dup.add_argument("--model", help="seq2seq checkpoint (hub id or directory); implies --engine seq2seq")
+    dup.add_argument(
+        "--num-facts",
+        type=_int_in(*NUM_FACTS_RANGE),
+        default=DUPLICATES_NUM_FACTS,
+        help=f"key facts asked of the system (default {DUPLICATES_NUM_FACTS})",
+    )
+    dup.add_argument("--batch-size", type=_int_in(1), default=8, help="clusters per engine call")
+    dup.add_argument("--limit", type=_int_in(1), help="only the first N clusters of each dataset")
+    dup.add_argument("--seed", type=int, default=0, help="seed of the hand-check sample")
+    dup.add_argument(
+        "--handcheck",
+        type=Path,
+        help="a hand-check label file (eval/labels/duplicate_handcheck.jsonl): the checker's agreement",
+    )
+    dup.add_argument("-v", "--verbose", action="store_true")
+
+
+def _duplicates(args: argparse.Namespace) -> int:
+    config = DuplicatesConfig(
+        data=args.data,
+        out=args.out,
+        engine="seq2seq" if args.model else args.engine,
+        model=args.model,
+        num_facts=args.num_facts,
+        batch_size=args.batch_size,
+        limit=args.limit,
+        seed=args.seed,
+        handcheck=args.handcheck,
+    )
+    try:
+        results = run_duplicates(config)
+    except (DataError, FileNotFoundError, ValueError) as exc:
+        sys.stderr.write(f"error: {exc}\n")
+        return 2
+    sys.stdout.write(duplicates_table(results))
+    if args.out:
+        sys.stdout.write(f"results: {args.out / DUPLICATES_RESULTS}\n")
+    return 0
 
 
 def _pages_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -370,6 +431,8 @@ def main(argv: list[str] | None = None) -> int:
         return _conflicts(args)
     if args.command == "pages":
         return _pages(args)
+    if args.command == "duplicates":
+        return _duplicates(args)
     defaults = DEFAULT_FIELDS[args.format]
     fields = Fields(
         id=args.id_field or defaults.id,
