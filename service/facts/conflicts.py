@@ -91,6 +91,8 @@ STRICT_NOUNS = frozenset(
 # The most sentences of one frame key compared pair by pair on their clauses alone (the pairs
 # grow with the square): real clusters have a few dozen tolls at most.
 MAX_PER_KEY = 60
+# Dated articles further apart than this (days) are compared only when alike overall.
+SAME_STORY_DAYS = 31
 # Quantities that move either way over time: the missing are found, rates and balances change.
 # A later lower value of these is an update; of a running count (a toll), a disagreement.
 EITHER_WAY = frozenset(
@@ -188,9 +190,12 @@ def _sums_to(parts: frozenset[float], total: float) -> bool:
     return any(total - x in parts and total - x != x for x in parts if x < total)
 
 
-def _link(a: Found, b: Found, key: tuple[str, str], share: float, named: Sequence[frozenset[str]]) -> bool:
+def _link(
+    a: Found, b: Found, key: Key, share: float, named: Sequence[frozenset[str]], strict: bool = False
+) -> bool:
     """Do `a` and `b` give disagreeing values for the same quantity `key`? `named` holds the
-    names each article mentions anywhere."""
+    names each article mentions anywhere; `strict` asks for sentences alike overall, whatever
+    the event."""
     fa, fb = a.single[key], b.single[key]
     va, vb = fa.figure.value, fb.figure.value
     if not values_disagree(fa.figure, fb.figure) or va in b.values or vb in a.values:
@@ -209,9 +214,11 @@ def _link(a: Found, b: Found, key: tuple[str, str], share: float, named: Sequenc
     event, noun = key
     if noun in TIMES:
         return share >= ALIKE and near
-    if event in RELAXED_EVENTS or event.startswith("money:"):  # one event: wording matters less
+    if not strict and (
+        event in RELAXED_EVENTS or event.startswith("money:")
+    ):  # one event: wording matters less
         return share >= EVENT_ALIKE or shared_context(fa, fb) >= EVENT_NEAR
-    if _relaxed(key):  # one thing counted ("miners", "batches")
+    if not strict and _relaxed(key):  # one thing counted ("miners", "batches")
         return share >= NOUN_ALIKE or shared_context(fa, fb) >= EVENT_NEAR
     return share >= ALIKE or (share >= CLOSE and near)
 
@@ -294,9 +301,12 @@ def find_conflicts(
         check(stop)
         a, b = read[i], read[j]
         for key in sorted(a.single.keys() & b.single.keys()):
-            if not _link(a, b, key, float(share[i, j]), named):
-                continue
             di, dj = dates[i], dates[j]
+            # Articles weeks apart may count two moments of a story (or two stories): only
+            # sentences alike overall are read as one quantity then.
+            apart = di is not None and dj is not None and abs(di - dj) > SAME_STORY_DAYS
+            if not _link(a, b, key, float(share[i, j]), named, strict=apart):
+                continue
             if di is not None and dj is not None and di != dj:
                 earlier, later = (a, b) if di < dj else (b, a)
                 grew = later.single[key].figure.value > earlier.single[key].figure.value
