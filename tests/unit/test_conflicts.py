@@ -250,3 +250,25 @@ def test_summary_states_no_side_of_a_disputed_toll() -> None:
     assert states_23 == states_26  # both versions or neither
     for fact in result.key_facts:
         assert "23 people" not in fact.text and "Twenty-six" not in fact.text
+
+
+def test_summary_gives_the_latest_figure_of_an_update() -> None:
+    articles = [
+        {
+            "id": "mon",
+            "published": MONDAY.isoformat(),
+            "text": "The wildfire north of Larch Hill has destroyed 120 homes, the fire service said. "
+            "Crews from three counties are fighting the blaze. Schools in the valley are closed.",
+        },
+        {
+            "id": "thu",
+            "published": THURSDAY.isoformat(),
+            "text": "The wildfire north of Larch Hill has now destroyed 250 homes, the fire service said. "
+            "Crews from three counties are fighting the blaze. Rain is forecast for the weekend.",
+        },
+    ]
+    (result,) = EmbeddedEngine().summarize([to_cluster(articles, num_facts=5, max_words=60)])
+    (update,) = result.updates
+    assert [c.value for c in update.claims] == ["250 homes", "120 homes"]
+    assert "120" not in result.summary or "250" in result.summary
+    assert all("120 homes" not in f.text for f in result.key_facts)
