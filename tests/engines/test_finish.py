@@ -53,7 +53,7 @@ def test_nothing_new_is_decided_once(engines: tuple[EmbeddedEngine, Seq2SeqEngin
     a, b = both(engines, same)
     assert not a.novel and not b.novel
     assert a.summary == b.summary == NOTHING_NEW and a.key_facts == b.key_facts == []
-    assert [c.subject for c in a.conflicts] == ["seconds"] and [u.subject for u in a.updates] == ["people"]
+    assert [c.subject for c in a.conflicts] == ["seconds"] and [u.subject for u in a.updates] == ["deaths"]
     assert disputes(a) == disputes(b)
 
 
