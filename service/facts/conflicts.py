@@ -39,18 +39,16 @@ import numpy as np
 
 from service.domain import Claim, Conflict, Update
 from service.errors import check
-from service.facts.features import DATE_WORDS, proper_names, source_ref
+from service.facts.features import source_ref
 from service.facts.figures import Figure, figures
 from service.facts.frames import (
     RELAXED_EVENTS,
     Frame,
-    common_initial,
     groups_clash,
-    name,
     names_clash,
+    names_in,
     qualifiers_clash,
     shared_context,
-    unmatched,
 )
 from service.facts.same_fact import coverage
 from service.nlp.salience import MAX_POOL, Salience, top_sentences
@@ -68,26 +66,6 @@ EVENT_ALIKE = 0.2
 EVENT_NEAR = 2
 # Two reports of one quantity are rarely this far apart: the larger over the smaller.
 MAX_RATIO = 3.0
-RELAX_NOUNS = False
-NOUN_ALIKE = 0.25
-STRICT_NOUNS = frozenset(
-    {
-        "percent",
-        "date",
-        "usd",
-        "gbp",
-        "eur",
-        "jpy",
-        "cny",
-        "zar",
-        "inr",
-        "peso",
-        "rub",
-        "franc",
-        "dem",
-        "lira",
-    }
-)
 # The most sentences of one frame key compared pair by pair on their clauses alone (the pairs
 # grow with the square): real clusters have a few dozen tolls at most.
 MAX_PER_KEY = 60
@@ -122,23 +100,7 @@ class Found:
 
     @cached_property
     def names(self) -> frozenset[str]:
-        return sentence_names(self.sentence.text)
-
-
-# News agencies named in bylines and datelines: who reports, not what is reported.
-AGENCIES = frozenset("ap afp reuters xinhua upi dpa ansa efe kyodo tass itar-tass bloomberg".split())
-
-
-def sentence_names(text: str) -> frozenset[str]:
-    """The sentence's proper names as `name` reads them, less days, months, agencies and
-    capitalised number words ("Twenty-six people died")."""
-    out = set()
-    for n in proper_names(text):
-        lowered = n.lower()
-        if lowered in DATE_WORDS or lowered in AGENCIES or figures(lowered) or common_initial(text, n):
-            continue
-        out.add(name(n))
-    return frozenset(out)
+        return names_in(self.sentence.text)
 
 
 def _read(s: Sentence) -> Found | None:
@@ -159,9 +121,11 @@ def _read(s: Sentence) -> Found | None:
 
 def display(f: Figure) -> str:
     """A figure as a claim shows it: "1,200 prisoners", "$5 million", "4 percent", "Nov. 19"."""
-    if f.kind in ("date", "percent", "year") or not f.unit or f.shown.startswith(("$", "£", "€", "¥", "US$")):
-        return f.shown
-    if f.kind == "number":
+    if (
+        f.kind in ("date", "percent", "year", "number")
+        or not f.unit
+        or f.shown.startswith(("$", "£", "€", "¥", "US$"))
+    ):
         return f.shown
     return f"{f.shown} {f.unit}"
 
@@ -177,11 +141,9 @@ def values_disagree(a: Figure, b: Figure) -> bool:
 
 
 def _relaxed(key: Key) -> bool:
-    """Is `key` specific enough to compare on its clauses' words alone?"""
-    event, noun = key
-    if event in RELAXED_EVENTS or event.startswith("money:"):
-        return True
-    return RELAX_NOUNS and not event and noun.split(":")[0] not in STRICT_NOUNS and noun not in TIMES
+    """Is `key` an event count specific enough to compare on its clauses' words alone?"""
+    event = key[0]
+    return event in RELAXED_EVENTS or event.startswith("money:")
 
 
 def _sums_to(parts: frozenset[float], total: float) -> bool:
@@ -202,24 +164,19 @@ def _link(
         return False
     if _sums_to(a.values, vb) or _sums_to(b.values, va):
         return False
-    named_a, named_b = named[a.sentence.article], named[b.sentence.article]
-    if qualifiers_clash(fa, fb) or groups_clash(fa, fb) or names_clash(fa, fb, named_a, named_b):
+    if qualifiers_clash(fa, fb) or groups_clash(fa, fb):
         return False
-    # Each sentence names someone or somewhere that the other's whole article never mentions: two
-    # things ("The Lauda Air crash killed all 223" / "The crash near Nantucket killed all 217").
-    # Names the other article does mention elsewhere are one story told from two places.
-    if unmatched(unmatched(a.names, b.names), named_b) and unmatched(unmatched(b.names, a.names), named_a):
+    # The figures' clauses, or the sentences, each name someone or somewhere that the other's
+    # whole article never mentions: two things ("213 in Kenya" / "11 in Tanzania"; "The Lauda Air
+    # crash killed all 223" / "The crash near Nantucket killed all 217").
+    named_a, named_b = named[a.sentence.article], named[b.sentence.article]
+    if names_clash(fa.names, fb.names, named_a, named_b) or names_clash(a.names, b.names, named_a, named_b):
         return False
     near = len(fa.window & fb.window) >= NEAR_WORDS
-    event, noun = key
-    if noun in TIMES:
+    if key[1] in TIMES:
         return share >= ALIKE and near
-    if not strict and (
-        event in RELAXED_EVENTS or event.startswith("money:")
-    ):  # one event: wording matters less
+    if not strict and _relaxed(key):  # one event counted: wording matters less
         return share >= EVENT_ALIKE or shared_context(fa, fb) >= EVENT_NEAR
-    if not strict and _relaxed(key):  # one thing counted ("miners", "batches")
-        return share >= NOUN_ALIKE or shared_context(fa, fb) >= EVENT_NEAR
     return share >= ALIKE or (share >= CLOSE and near)
 
 
@@ -294,17 +251,17 @@ def find_conflicts(
         event_keys[np.ix_(members, members)] = True
     close = np.triu(((share >= CLOSE) | event_keys) & (articles[:, None] != articles[None, :]), k=1)
     dates = [_date(f.sentence, published) for f in read]
-    named = [frozenset().union(*(sentence_names(s.text) for s in article)) for article in sentences]
+    named = [frozenset().union(*(names_in(s.text) for s in article)) for article in sentences]
     conflicting, updating = _Groups(), _Groups()
     disputed: set[tuple[Key, float, float]] = set()  # (key, value, value) seen in conflict
     for i, j in np.argwhere(close).tolist():
         check(stop)
         a, b = read[i], read[j]
+        di, dj = dates[i], dates[j]
+        # Articles weeks apart may count two moments of a story (or two stories): only sentences
+        # alike overall are read as one quantity then.
+        apart = di is not None and dj is not None and abs(di - dj) > SAME_STORY_DAYS
         for key in sorted(a.single.keys() & b.single.keys()):
-            di, dj = dates[i], dates[j]
-            # Articles weeks apart may count two moments of a story (or two stories): only
-            # sentences alike overall are read as one quantity then.
-            apart = di is not None and dj is not None and abs(di - dj) > SAME_STORY_DAYS
             if not _link(a, b, key, float(share[i, j]), named, strict=apart):
                 continue
             if di is not None and dj is not None and di != dj:

@@ -149,8 +149,6 @@ class Figure:
         if self.value == other.value:
             return True
         for a, b in ((self, other), (other, self)):
-            if b.bound not in ("exact", "about") and a.bound != b.bound:
-                continue
             if a.bound == "min" and b.bound == "exact" and a.value <= b.value < a.value + place(a.value):
                 return True
             if a.bound == "max" and b.bound == "exact" and 0 <= a.value - b.value <= place(a.value):

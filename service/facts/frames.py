@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from service.facts.features import DATE_WORDS, proper_names
-from service.facts.figures import Figure, singular
+from service.facts.figures import Figure, figures, singular
 from service.nlp.lexicon import concepts, expand
 from service.nlp.words import STOPWORDS, content_stems, stem
 
@@ -372,16 +372,9 @@ class Frame:
 
     @cached_property
     def names(self) -> frozenset[str]:
-        """The proper names of the figure's clause, as `name` reads them; days and months are
-        times, not names."""
+        """The proper names of the figure's clause (`names_in`)."""
         a, b = self.clause
-        return frozenset(
-            name(n)
-            for n in proper_names(self.text[a:b])
-            if n.lower() not in DATE_WORDS
-            and not n.isdigit()
-            and not (a == 0 and common_initial(self.text, n))
-        )
+        return names_in(self.text, a, b)
 
     @cached_property
     def window(self) -> frozenset[str]:
@@ -426,13 +419,34 @@ def name(text: str) -> str:
     return lowered
 
 
-def names_clash(a: Frame, b: Frame, named_a: frozenset[str], named_b: frozenset[str]) -> bool:
-    """Each figure's clause names someone or somewhere that the other's does not and that the
-    other's whole article (`named_b`, `named_a`) never mentions ("213 in Kenya" / "11 in
+def names_clash(
+    names_a: frozenset[str], names_b: frozenset[str], named_a: frozenset[str], named_b: frozenset[str]
+) -> bool:
+    """Each side names someone or somewhere that the other does not and that the other's whole
+    article (`named_b`, `named_a`: every name it mentions) never mentions ("213 in Kenya" / "11 in
     Tanzania"). Names the other article does mention are one story told from two places."""
     return bool(
-        unmatched(unmatched(a.names, b.names), named_b) and unmatched(unmatched(b.names, a.names), named_a)
+        unmatched(unmatched(names_a, names_b), named_b) and unmatched(unmatched(names_b, names_a), named_a)
     )
+
+
+# News agencies named in bylines and datelines: who reports, not what is reported.
+AGENCIES = frozenset("ap afp reuters xinhua upi dpa ansa efe kyodo tass itar-tass bloomberg".split())
+
+
+def names_in(text: str, start: int = 0, end: int | None = None) -> frozenset[str]:
+    """The proper names of `text[start:end]` as `name` reads them, less days, months, agencies,
+    capitalised figures ("Twenty-six people died") and, where the span opens the sentence, a
+    common word capitalised only for that (`common_initial`)."""
+    out = set()
+    for n in proper_names(text[start:end]):
+        lowered = n.lower()
+        if lowered in DATE_WORDS or lowered in AGENCIES or figures(lowered):
+            continue
+        if start == 0 and common_initial(text, n):
+            continue
+        out.add(name(n))
+    return frozenset(out)
 
 
 def qualifiers_clash(a: Frame, b: Frame) -> bool:
