@@ -50,6 +50,12 @@ class Disputes:
         )
 
     @property
+    def superseded(self) -> frozenset[tuple[int, int]]:
+        """(article, sentence) pairs giving only an older value of an update."""
+        old = [claim for u in self.updates for claim in u.claims[1:]]
+        return frozenset((s.article, s.sentence) for claim in old for s in claim.sources if not s.background)
+
+    @property
     def news(self) -> frozenset[tuple[int, int]]:
         """(article, sentence) pairs of new articles giving an update's newest value."""
         return frozenset(

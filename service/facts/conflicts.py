@@ -30,9 +30,9 @@ from __future__ import annotations
 import math
 import re
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import cached_property
 
 import numpy as np
@@ -42,12 +42,15 @@ from service.errors import check
 from service.facts.features import source_ref
 from service.facts.figures import Figure, figures
 from service.facts.frames import (
+    PEOPLE_EVENTS,
     RELAXED_EVENTS,
     Frame,
     groups_clash,
     names_clash,
     names_in,
+    people_noun,
     qualifiers_clash,
+    roles_in,
     shared_context,
 )
 from service.facts.same_fact import coverage
@@ -73,13 +76,37 @@ MAX_PER_KEY = 60
 SAME_STORY_DAYS = 31
 # Quantities that move either way over time: the missing are found, rates and balances change.
 # A later lower value of these is an update; of a running count (a toll), a disagreement.
-EITHER_WAY = frozenset(
-    {"missing", "trapped", "deficit", "surplus", "inflation", "unemployment", "growth", "turnout"}
-)
+EITHER_WAY = frozenset({"missing", "deficit", "surplus", "inflation", "unemployment", "growth", "turnout"})
+# Figures that are one fact, not a running count (a magnitude, an age, a prison term, the
+# prisoners a deal frees, the jobs a plan cuts, a deal's value, votes cast): a later different
+# value disputes it. Of other counts (a toll, the homes burned, pledges) a later higher value is
+# an update; so are dates and periods of time, and money named by its noun (a ransom).
+FIXED = frozenset({"magnitude", "age", "prison", "contract", "trial", "talks", "jobs", "release", "exchange",
+                   "deal", "vote"})  # fmt: skip
+# A later sentence saying its count is now higher ("now run 19 treatment centres").
+NOW_RE = re.compile(r"\bnow\b|\bso far\b", re.IGNORECASE)
+# Two percentages further apart than this (the larger over the smaller) are two quantities.
+MAX_PERCENT_RATIO = 1.6
+# A later sentence saying its figure was revised ("revised March's rate to 4.0 percent").
+REVISED_RE = re.compile(r"\brevis(?:ed|es|ing|ion)\b|\bcorrected\b", re.IGNORECASE)
 # Kinds that say too little about what is counted to compare.
 VAGUE = frozenset({"number", "year", "age"})
-# Periods of time and days: a story has many, so two are one only in sentences alike overall.
+# Periods of time and days: a story has many, so two are one only in sentences alike overall ...
 TIMES = frozenset("date second minute hour day week month year decade".split())
+# ... unless the event is measured in time: a prison term, a contract, a trial, talks.
+DURATION_EVENTS = frozenset({"prison", "contract", "trial", "talks"})
+# A figure given for a month ("added 52,000 jobs in April", "during the month"): articles dated in
+# different months give different months' figures.
+MONTHLY_RE = re.compile(
+    r"\b(?:in|during|for|of)\s+(?:the\s+month|january|february|march|april|may|june|july|august|"
+    r"september|october|november|december)\b|\blast month\b|\bthis month\b",
+    re.IGNORECASE,
+)
+# A sentence saying its figure has grown ("has now risen to 31"): of undated articles, the newer.
+RISEN_RE = re.compile(
+    r"\b(?:has|have)\s+(?:now\s+)?(?:risen|climbed|grown|increased|jumped|reached)\b|\bnow\s+(?:risen|stands)\b",
+    re.IGNORECASE,
+)
 # A rate, not a count: "1 in 2,000 children", "2 of every 1,000", "one out of 10".
 RATE_RE = re.compile(
     r"\b(?:\d+|one|two|three|four|five|ten)\s+(?:in|of every|out of every|out of)\s+$", re.IGNORECASE
@@ -102,10 +129,30 @@ class Found:
     def names(self) -> frozenset[str]:
         return names_in(self.sentence.text)
 
+    def frame(self, key: Key) -> Frame:
+        """The frame of `key`, or of its noun with no event ("16 batches" for a recall's batches)."""
+        return self.single.get(key) or self.single[("", key[1])]
 
-def _read(s: Sentence) -> Found | None:
+    def keys_with(self, other: Found) -> list[Key]:
+        """The keys both give; and where one gives a noun with an event and the other the same
+        noun with none ("winning 146 seats in Sunday's vote" / "142 seats"), the event's key."""
+        mine, theirs = self.single.keys(), other.single.keys()
+        loose = {k for k in mine if k[0] and k not in theirs and ("", k[1]) in theirs}
+        loose |= {k for k in theirs if k[0] and k not in mine and ("", k[1]) in mine}
+        return sorted((mine & theirs) | loose)
+
+
+def _read(s: Sentence, roles: Mapping[str, str]) -> Found | None:
     found = [f for f in figures(s.text) if not RATE_RE.search(s.text[max(0, f.start - 20) : f.start])]
-    frames = [Frame(f, s.text) for f in found if f.kind not in VAGUE or f.kind == "number"]
+    frames = [
+        fr
+        for fr in (Frame(f, s.text, roles) for f in found)
+        # A year is compared as a duration ("12 years in prison"), never as a date ("in 2023").
+        if fr.figure.kind not in VAGUE
+        or fr.figure.kind == "number"
+        or fr.age is not None
+        or (fr.figure.kind == "year" and fr.figure.value < 200)
+    ]
     counts: dict[tuple[str, str], int] = {}
     keyed = [(fr.key, fr) for fr in frames]
     for key, _ in keyed:
@@ -137,12 +184,18 @@ def values_disagree(a: Figure, b: Figure) -> bool:
     low, high = sorted((abs(a.value), abs(b.value)))
     if a.kind == "date":
         return True
-    return not (low <= 0 or high / low > MAX_RATIO)
+    return not (low <= 0 or high / low > (MAX_PERCENT_RATIO if a.kind == "percent" else MAX_RATIO))
 
 
 def _relaxed(key: Key) -> bool:
-    """Is `key` an event count specific enough to compare on its clauses' words alone?"""
-    event = key[0]
+    """Is `key` an event count specific enough to compare on its clauses' words alone? An event
+    of people counts people ("rescued 19 miles off the coast" measures a distance); an event
+    measured in time, a period ("a five-year contract", not the workers it covers)."""
+    event, noun = key[0], key[1].split(":")[0]
+    if event in PEOPLE_EVENTS and people_noun(noun) is None and noun != "people":
+        return False
+    if event in DURATION_EVENTS and noun not in TIMES:
+        return False
     return event in RELAXED_EVENTS or event.startswith("money:")
 
 
@@ -158,7 +211,7 @@ def _link(
     """Do `a` and `b` give disagreeing values for the same quantity `key`? `named` holds the
     names each article mentions anywhere; `strict` asks for sentences alike overall, whatever
     the event."""
-    fa, fb = a.single[key], b.single[key]
+    fa, fb = a.frame(key), b.frame(key)
     va, vb = fa.figure.value, fb.figure.value
     if not values_disagree(fa.figure, fb.figure) or va in b.values or vb in a.values:
         return False
@@ -173,7 +226,18 @@ def _link(
     if names_clash(fa.names, fb.names, named_a, named_b) or names_clash(a.names, b.names, named_a, named_b):
         return False
     near = len(fa.window & fb.window) >= NEAR_WORDS
-    if key[1] in TIMES:
+    if fa.past != fb.past:
+        return False  # "since 2017, when 40,000 hectares burned": another year's figure
+    if key[0] == "magnitude" and not strict and not (fa.past or fb.past or fa.of_year or fb.of_year):
+        return True  # one quake's magnitude (an aftershock's is told apart by its qualifier)
+    if "aboard" in fa.qualifiers and "aboard" in fb.qualifiers and fa.counts_people and not strict:
+        return share >= EVENT_ALIKE or shared_context(fa, fb) >= EVENT_NEAR or share >= CLOSE
+    if key[0] == "age":  # one person's age, named on both sides: the name is the evidence
+        named_both = fa.age is not None and fb.age is not None and fa.age[1] and fb.age[1]
+        return bool(named_both) or share >= EVENT_ALIKE or shared_context(fa, fb) >= EVENT_NEAR
+    if key[0] in ("prison", "contract", "conviction") and not (a.names & b.names) and share < ALIKE:
+        return False  # a trial sentences several people: the same person named, or alike overall
+    if key[1] in TIMES and key[0] not in DURATION_EVENTS:
         return share >= ALIKE and near
     if not strict and _relaxed(key):  # one event counted: wording matters less
         return share >= EVENT_ALIKE or shared_context(fa, fb) >= EVENT_NEAR
@@ -228,10 +292,11 @@ def find_conflicts(
     if len(with_figures) > MAX_POOL:
         kept = {id(s) for s in top_sentences(with_figures, salience.gain)}
         with_figures = [s for s in with_figures if id(s) in kept]
+    roles = [roles_in([s.text for s in article]) for article in sentences]
     read = []
     for s in with_figures:
         check(stop)
-        if (found := _read(s)) is not None:
+        if (found := _read(s, roles[s.article])) is not None:
             read.append(found)
     if len(read) < 2 or limit <= 0:
         return [], []
@@ -261,17 +326,33 @@ def find_conflicts(
         # Articles weeks apart may count two moments of a story (or two stories): only sentences
         # alike overall are read as one quantity then.
         apart = di is not None and dj is not None and abs(di - dj) > SAME_STORY_DAYS
-        for key in sorted(a.single.keys() & b.single.keys()):
-            if not _link(a, b, key, float(share[i, j]), named, strict=apart):
+        for key in a.keys_with(b):
+            # A noun with an event on one side only: read as one quantity only when alike overall.
+            loose = key not in a.single or key not in b.single
+            if not _link(a, b, key, float(share[i, j]), named, strict=apart or loose):
                 continue
+            if di is not None and dj is not None and _months_apart(a, b, key, di, dj):
+                continue  # "84,000 jobs during the month" / "52,000 jobs in April": two months
+            if di is None or dj is None:
+                risen = _risen(a, b, key)
+                if risen is not None:  # undated, one says the figure has grown: an update
+                    updating.join((i, key), (j, key))
+                    continue
             if di is not None and dj is not None and di != dj:
                 earlier, later = (a, b) if di < dj else (b, a)
-                grew = later.single[key].figure.value > earlier.single[key].figure.value
-                if grew or key[0] in EITHER_WAY:
+                grew = later.frame(key).figure.value > earlier.frame(key).figure.value
+                past = any(f.frame(key).qualifiers.get("period") == "past" for f in (a, b))
+                # Weeks apart, even a price or a prison term may have changed.
+                fixed = not apart and (
+                    past or key[0] in FIXED or key[0].startswith("money:") or key[1] in TIMES
+                )
+                running = (grew and not fixed) or (key[0] in EITHER_WAY and not past)
+                now = grew and bool(NOW_RE.search(later.sentence.text))
+                if running or now or REVISED_RE.search(later.sentence.text):
                     updating.join((i, key), (j, key))
                     continue
             conflicting.join((i, key), (j, key))
-            disputed.add((key, read[i].single[key].figure.value, read[j].single[key].figure.value))
+            disputed.add((key, read[i].frame(key).figure.value, read[j].frame(key).figure.value))
     conflicts: list[tuple[float, Conflict]] = []
     for key, members in conflicting.groups():
         for versions in _cliques(_versions(read, key, members), key, disputed):
@@ -285,12 +366,30 @@ def find_conflicts(
         if len(versions) < 2:
             continue
         newest = [_newest(v, published) for v in versions]
-        order = sorted(range(len(versions)), key=lambda v: _stamp(newest[v]), reverse=True)
+        # Newest first; undated (an update read off "has now risen to"), the highest first.
+        order = sorted(
+            range(len(versions)), key=lambda v: (_stamp(newest[v]), versions[v][0][1].value), reverse=True
+        )
         claims = tuple(_claim(versions[v], newest[v]) for v in order)
         updates.append((_weight(versions, salience), Update(subject=_subject(key, versions), claims=claims)))
     conflicts.sort(key=lambda x: -x[0])
     updates.sort(key=lambda x: -x[0])
     return [c for _, c in conflicts[:limit]], [u for _, u in updates[:limit]]
+
+
+def _months_apart(a: Found, b: Found, key: Key, di: float, dj: float) -> bool:
+    """Figures given for a month, in articles dated in different months."""
+    if not any(MONTHLY_RE.search(f.sentence.text) for f in (a, b)):
+        return False
+    ma, mb = (datetime.fromtimestamp(d * 86400, UTC) for d in (di, dj))
+    return (ma.year, ma.month) != (mb.year, mb.month)
+
+
+def _risen(a: Found, b: Found, key: Key) -> Found | None:
+    """Of two undated sentences, the one saying its figure has grown to a value above the other's."""
+    higher, lower = (a, b) if a.frame(key).figure.value > b.frame(key).figure.value else (b, a)
+    said = RISEN_RE.search(higher.sentence.text) and not RISEN_RE.search(lower.sentence.text)
+    return higher if said else None
 
 
 Version = list[tuple[Sentence, Figure]]
@@ -299,7 +398,7 @@ Version = list[tuple[Sentence, Figure]]
 def _versions(read: Sequence[Found], key: Key, members: Sequence[int]) -> list[Version]:
     by_value: dict[float, Version] = {}
     for k in members:
-        f = read[k].single[key].figure
+        f = read[k].frame(key).figure
         by_value.setdefault(f.value, []).append((read[k].sentence, f))
     return list(by_value.values())
 

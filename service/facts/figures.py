@@ -149,9 +149,11 @@ class Figure:
         if self.value == other.value:
             return True
         for a, b in ((self, other), (other, self)):
-            if a.bound == "min" and b.bound == "exact" and a.value <= b.value < a.value + place(a.value):
+            # ("less than four hours" / "about 3 hours, 50 minutes": the about-figure is inside.)
+            inside = b.bound in ("exact", "about")
+            if a.bound == "min" and inside and a.value <= b.value < a.value + place(a.value):
                 return True
-            if a.bound == "max" and b.bound == "exact" and 0 <= a.value - b.value <= place(a.value):
+            if a.bound == "max" and inside and 0 <= a.value - b.value <= place(a.value):
                 return True
             # A figure given as about or round covers one that rounds to it; of two hedged ones,
             # only the coarser can cover the finer.

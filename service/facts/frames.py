@@ -23,7 +23,8 @@ and "22 people were injured" both count the injured. A frame is read from the fi
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from service.facts.features import DATE_WORDS, proper_names
@@ -43,7 +44,8 @@ _EVENT_WORDS = {
     "arrest": "arrest arrests arrested arresting detained detain detaining detention",
     "rescue": "rescue rescued rescuing saved winched",
     "illness": "case cases infected infection infections sickened sickens sickening",
-    "damage": "destroy destroys destroyed destroying damage damaged damaging flattened razed",
+    "damage": "destroy destroys destroyed destroying damage damaged damaging flattened razed burned "
+    "burnt scorched charred",
     "exchange": "exchange exchanges exchanged exchanging swap swaps swapped swapping",
     "release": "release releases released releasing freed free frees freeing",
     "trapped": "trapped stranded",
@@ -66,13 +68,26 @@ _EVENT_WORDS = {
     "cost": "cost costs costing spend spends spent",
     "vote": "vote votes voted ballot ballots",
     "jobs": "job jobs layoffs redundancies",
-    "prison": "sentenced sentence jail jailed prison imprisonment",
+    "prison": "sentenced sentence jail jailed prison imprisonment term",
+    # Durations are what these are measured in: a term, a contract's years, a trial's months.
+    "contract": "contract contracts",
+    "trial": "trial",
+    "talks": "talks negotiations negotiators negotiated mediated brokered",
     "attendance": "attended attend attending attendance crowd spectators",
+    "wind": "wind winds gusts",
+    "power": "power electricity blackout blackouts outage outages",
+    "recall": "recall recalls recalled recalling",
+    "conviction": "convicted convict convicts guilty verdict verdicts",
     "turnout": "turnout",
 }
 EVENTS: dict[str, str] = {w: event for event, ws in _EVENT_WORDS.items() for w in ws.split()}
 # Two-word phrases that name an event where one word does not ("set aside $5 million").
-_EVENT_PHRASES = {("set", "aside"): "fund", ("laid", "off"): "jobs", ("lost", "lives"): "death"}
+_EVENT_PHRASES = {
+    ("set", "aside"): "fund",
+    ("laid", "off"): "jobs",
+    ("lost", "lives"): "death",
+    ("behind", "bars"): "prison",
+}
 # Events of which two counts may be compared on their clauses' words alone (not the whole
 # sentence's): counts of people, and of prisoners swapped, homes destroyed, money set aside.
 RELAXED_EVENTS = frozenset(
@@ -80,6 +95,8 @@ RELAXED_EVENTS = frozenset(
         "death", "injury", "missing", "displaced", "arrest", "rescue", "illness", "release", "trapped",
         "exchange", "damage", "fund", "deal", "turnout", "deficit", "surplus", "inflation",
         "unemployment", "growth", "jobs", "revenue", "profit", "sales", "debt", "money",
+        "magnitude", "age", "prison", "contract", "trial", "talks", "wind", "power", "recall",
+        "conviction",
     }
 )  # fmt: skip
 # Events whose figures count people when the text names no noun ("wounding 21").
@@ -100,10 +117,20 @@ _PEOPLE_GROUPS = frozenset(
     "man men woman women child children boy girl adult teenager student soldier troop police "
     "policeman officer firefighter worker miner crew sailor pilot player fan spectator patient "
     "prisoner detainee captive hostage refugee migrant protester demonstrator voter member "
-    "tourist pilgrim foreigner american".split()
+    "tourist pilgrim foreigner american doctor nurse teacher".split()
 )
-# Plural forms `figures.singular` leaves as they are.
+# Plural forms `figures.singular` leaves as they are, and words for one group or thing.
 _IRREGULAR = {
+    "employee": "worker",
+    "staff": "worker",
+    "staffer": "worker",
+    "dockworker": "worker",
+    "fan": "spectator",
+    "household": "home",
+    "house": "home",
+    "kilometre": "km",
+    "kilometer": "km",
+    "meter": "metre",
     "men": "man",
     "women": "woman",
     "children": "child",
@@ -143,7 +170,8 @@ _PERIOD_RE = re.compile(
     r"|\b(?P<year>a year|per year|each year|every year|annually|annual|yearly|per annum)\b"
     r"|\b(?P<total>in total|a total of|in all|altogether|combined)\b"
     r"|\b(?P<past>last year|last summer|last fall|last autumn|last spring|last winter|a year ago|"
-    r"last season)\b",
+    r"last season)\b"
+    r"|\b(?P<span>over the (?:next|past|last) [\w-]+ (?:years|months|decades))\b",
     re.IGNORECASE,
 )
 # A figure that is part of another the sentence gives: "including 12 Americans", "11 of them".
@@ -159,7 +187,7 @@ _PART_AFTER_RE = re.compile(
 # "as part of the deal", "in the first stage": the clause gives a step, not the whole.
 _STAGE_RE = re.compile(r"\b(?:as part of|first (?:stage|phase|batch|group|round)|in stages)\b", re.IGNORECASE)
 # Where the counted are: "all 109 people aboard" is not the toll with those on the ground.
-_ABOARD_RE = re.compile(r"\b(?:aboard|on board|on the ground)\b", re.IGNORECASE)
+_ABOARD_RE = re.compile(r"\b(?:aboard|on board|on the ground|carrying|carried)\b", re.IGNORECASE)
 # A figure over several events or places: "twin bombings", "both attacks", "the two blasts".
 _SCOPE_RE = re.compile(
     r"\b(?:twin|both|combined|the two) (?:bombings|blasts|attacks|explosions|quakes|storms|crashes|"
@@ -168,13 +196,47 @@ _SCOPE_RE = re.compile(
 )
 # A figure of what would or could happen is not a report of what did.
 # ("said it would cut 900 jobs", "would be cut" are plans, reported as such: not hypotheses.)
-_MOOD_RE = re.compile(r"\b(?:could|might)\b", re.IGNORECASE)
+_MOOD_RE = re.compile(
+    r"\b(?:could|might|faces|facing|faced|ask for|asked for|seeks|seeking|sought)\b", re.IGNORECASE
+)
 # "142 of the 300 seats": the count's noun is the total's.
 _OF_TOTAL_RE = re.compile(r"\s+of\s+(?:the\s+|its\s+|their\s+)?[\d,]+\s+([A-Za-z]+)")
 # A figure that is the whole another counts a share of: "of the 300 seats", "a 300-seat parliament".
 _WHOLE_BEFORE_RE = re.compile(
     r"\b\d[\d,.]*\s+(?:[A-Za-z]+\s+)?(?:of|out of)\s+(?:the\s+|its\s+|their\s+)?$", re.IGNORECASE
 )
+# A quake's magnitude: "magnitude 6.4", "a magnitude of 6.6", "put the magnitude at 6.7" (before
+# the figure), "6.1 on the Richter scale" (after it).
+_MAGNITUDE_BEFORE_RE = re.compile(r"\bmagnitude\s+(?:of\s+|at\s+)?$", re.IGNORECASE)
+_MAGNITUDE_AFTER_RE = re.compile(
+    r"^[\s-]*(?:magnitude\b|(?:on\s+the\s+)?(?:open-ended\s+)?Richter)", re.IGNORECASE
+)
+# An aftershock's magnitude or toll is not the main quake's.
+_AFTERSHOCK_RE = re.compile(r"\baftershocks?\b", re.IGNORECASE)
+# A value a figure changed *from* ("fell to 4.1 percent from 4.4 percent", "up from 14 batches",
+# "from a peak of 7.4 metres"): the earlier value, keyed apart from the current one.
+_FROM_RE = re.compile(
+    r"\bfrom\s+(?:a\s+(?:peak|high|low|record)\s+of\s+)?(?:about\s+|some\s+|around\s+|nearly\s+)?[$£€¥]?$",
+    re.IGNORECASE,
+)
+# What analysts expected is not what was reported.
+_FORECAST_RE = re.compile(r"\banalysts?'?\b|\bconsensus\b", re.IGNORECASE)
+# "Rafael Moro, 58, was": an age after a name, between commas.
+_NAME_AGE_BEFORE_RE = re.compile(r"\b([A-Z][a-z]+(?:-[A-Z][a-z]+)?),\s*$")
+# "The aircraft, which is 11 years old": the noun an age in a relative clause is of.
+_AGE_OF_RE = re.compile(r"\b([A-Za-z]+),?\s+(?:which|who)\s+(?:is|was)\s+$")
+# A role word before a name ("former banker Rafael Moro", "Captain Teo Brandt", "its director,
+# Radek Sulan"): how "the 57-year-old banker" is read as Moro.
+_ROLE_RE = re.compile(
+    r"\b([a-z]{3,}|[A-Z][a-z]{2,})(?:,)?\s+(?:[A-Z][a-z]+\s+)?([A-Z][a-z]{2,})\b(?!\s+[A-Z])"
+)
+# "the largest since 2017, when 40,000 hectares burned": what follows is that year's.
+_SINCE_WHEN_RE = re.compile(r"\b(?:1[89]\d\d|20\d\d),?\s+when\b")
+# Kinds a figure's hyphenated form ("a 16-month trial", "the 57-year-old") does not make a whole.
+_NOT_WHOLE = frozenset("age magnitude second minute hour day week month year decade".split())
+# Periods of time: a duration counts these.
+_DURATIONS = frozenset("second minute hour day week month year decade".split())
+
 # Currency kinds of `service.facts.figures`.
 CURRENCIES = frozenset("usd gbp eur jpy cny zar inr peso rub franc dem lira".split())
 # The noun money is the value of: "a ransom of", "a fee of", "damage at", "bribes worth".
@@ -224,6 +286,9 @@ class Frame:
 
     figure: Figure
     text: str  # the whole sentence
+    # Role word -> surname in the figure's article (`roles_in`): whose age "the 57-year-old banker"
+    # gives.
+    roles: Mapping[str, str] = field(default_factory=dict, compare=False)
 
     @cached_property
     def clause(self) -> tuple[int, int]:
@@ -242,9 +307,64 @@ class Frame:
         ]
 
     @cached_property
+    def magnitude(self) -> bool:
+        """The figure is a quake's magnitude ("magnitude 6.4", "6.1 on the Richter scale")."""
+        f = self.figure
+        end = f.start + len(f.shown)
+        return 0 < f.value < 10 and (
+            f.kind == "magnitude"
+            or bool(_MAGNITUDE_BEFORE_RE.search(self.text[max(0, f.start - 25) : f.start]))
+            or bool(_MAGNITUDE_AFTER_RE.match(self.text[end : end + 30]))
+        )
+
+    @cached_property
+    def age(self) -> tuple[str, bool] | None:
+        """Whose age the figure gives, and whether that is a name: "Rafael Moro, 58," -> ("moro",
+        True); "the 57-year-old banker" -> Moro where the article calls him "banker Rafael Moro",
+        else ("banker", False); "the aircraft, which is 11 years old" -> ("aircraft", False). None
+        for an unnamed person ("a 25-year-old man": which one?) and for figures that are no age."""
+        f = self.figure
+        if not (1 <= f.value <= 120 and f.value == int(f.value)):
+            return None
+        before = self.text[max(0, f.start - 40) : f.start]
+        end = f.start + len(f.shown)
+        if f.kind == "number":
+            m = _NAME_AGE_BEFORE_RE.search(before)
+            if m and self.text[end : end + 1] == "," and m.group(1).lower() not in DATE_WORDS:
+                return name(m.group(1)), True
+            return None
+        if f.kind != "age":
+            return None
+        # "Samantha Roman, a 16-year-old Columbine sophomore": the name before.
+        m = re.search(r"\b([A-Z][a-z]+),\s+(?:a|an|the)\s+$", before)
+        if m and m.group(1).lower() not in DATE_WORDS:
+            return name(m.group(1)), True
+        rest = re.match(r"[\s-]*years?[\s-]*old\b(?:\s+([A-Za-z]+)(\s+[a-z]+)?)?", self.text[end:])
+        word = rest.group(1) if rest and self.text[end : end + 1] == "-" else None
+        if word is not None and word[0].isupper() and rest is not None and rest.group(2):
+            return None  # "a 16-year-old Columbine sophomore": a name describing, not named
+        if word is None:  # "which is 11 years old": the noun before
+            m = _AGE_OF_RE.search(before)
+            word = m.group(1) if m else None
+        if word is None or word.lower() in STOPWORDS:
+            return None
+        if word[0].isupper():
+            return name(word), True
+        role = word.lower()
+        if role in self.roles:
+            return self.roles[role], True
+        if people_noun(_IRREGULAR.get(singular(role), singular(role))) is not None:
+            return None
+        return singular(role), False
+
+    @cached_property
     def event(self) -> str | None:
         """The kind of event the figure counts, from the nearest event word of its clause."""
         f = self.figure
+        if self.magnitude:
+            return "magnitude"
+        if self.age is not None:
+            return "age"
         best: tuple[int, str] | None = None
         tokens = self._tokens
         for k, (at, word) in enumerate(tokens):
@@ -280,6 +400,10 @@ class Frame:
         """What is counted: "people", a group, a thing, a currency, "percent"; "" for a bare number.
         "142 of the 300 seats" counts seats."""
         kind = self.figure.kind
+        if self.magnitude:
+            return "magnitude"
+        if self.age is not None:
+            return self.age[0]
         if EVENTS.get(self.figure.unit.lower()) in PEOPLE_EVENTS or EVENTS.get(kind) in PEOPLE_EVENTS:
             return "people"  # "48 deaths", "1,870 cases", "22 injuries": people of the event
         if kind == "number":
@@ -288,7 +412,13 @@ class Frame:
             if not m:
                 return ""
             kind = singular(m.group(1).lower())
-        return people_noun(kind) or kind
+        elif kind not in CURRENCIES and people_noun(kind) is None:
+            # "4,500 port workers", "4,000 junior doctors": the people the word before describes.
+            f = self.figure
+            m = re.match(r"[\s-]*[A-Za-z]+\s+([a-z]+)\b", self.text[f.start + len(f.shown) :])
+            if m and people_noun(singular(m.group(1))) not in (None, "people"):
+                kind = singular(m.group(1))
+        return people_noun(kind) or _IRREGULAR.get(kind, kind)
 
     @cached_property
     def counts_people(self) -> bool:
@@ -308,6 +438,12 @@ class Frame:
         figure of its key."""
         event = self.event or ""
         part = f":{self.qualifiers['part']}" if "part" in self.qualifiers else ""
+        if "from" in self.qualifiers:
+            part += ":from"  # the earlier value of a change: compared only with earlier values
+        if self.age is not None:
+            return "age", self.age[0]
+        if self.magnitude:
+            return "magnitude", "magnitude" + part
         if self.counts_people:
             return event, (self.group or "people") + part
         if self.noun == "":
@@ -331,7 +467,7 @@ class Frame:
                     out.setdefault(cls, members[word])
         a, b = self.clause
         for m in _PERIOD_RE.finditer(self.text, a, b):
-            out.setdefault("period", m.lastgroup or "")
+            out.setdefault("period", m.group(0).lower() if m.lastgroup == "span" else m.lastgroup or "")
         # A crowd count's source may stand anywhere in the sentence ("police said", "organisers
         # put the crowd at").
         for word in _TOKEN_RE.findall(self.text):
@@ -353,12 +489,30 @@ class Frame:
             out["scope"] = "several"  # "twin bombings killed 257": both places, not one
         if _MOOD_RE.search(self.text, a, b):
             out["mood"] = "hypothetical"
-        if (
-            _WHOLE_BEFORE_RE.search(self.text[max(0, f.start - 40) : f.start])
-            or self.text[end : end + 1] == "-"
-        ):
+        if _FORECAST_RE.search(self.text):
+            out["forecast"] = "forecast"  # "analysts had forecast a profit of 1.31 billion"
+        if _AFTERSHOCK_RE.search(self.text, a, b):
+            out["aftershock"] = "aftershock"
+        if _FROM_RE.search(self.text[max(0, f.start - 40) : f.start]):
+            out["from"] = "earlier"
+        # "of the 300 seats", "a 300-seat parliament"; not "a 16-month trial" or "the 57-year-old".
+        hyphen_whole = self.text[end : end + 1] == "-" and f.kind not in _NOT_WHOLE and not self.magnitude
+        if _WHOLE_BEFORE_RE.search(self.text[max(0, f.start - 40) : f.start]) or hyphen_whole:
             out["part"] = "whole"
         return out
+
+    @cached_property
+    def past(self) -> bool:
+        """The clause dates its figure in the past: "last year", "since 2017, when"."""
+        a, b = self.clause
+        since = _SINCE_WHEN_RE.search(self.text, 0, self.figure.start)  # "since 2017, when 40,000"
+        return self.qualifiers.get("period") == "past" or since is not None
+
+    @cached_property
+    def of_year(self) -> bool:
+        """The clause names a year ("the 1995 quake", "in 2027")."""
+        a, b = self.clause
+        return any(g.kind == "year" and g.value >= 1000 and a <= g.start < b for g in figures(self.text))
 
     @cached_property
     def context(self) -> frozenset[str]:
@@ -386,7 +540,7 @@ class Frame:
 
 
 # Qualifier classes that tell two figures apart even when only one of them has one.
-ONE_SIDED = ("part", "ordinal", "aboard", "mood", "scope")
+ONE_SIDED = ("part", "ordinal", "aboard", "mood", "scope", "forecast", "aftershock")
 
 
 def shared_context(a: Frame, b: Frame) -> int:
@@ -428,6 +582,27 @@ def names_clash(
     return bool(
         unmatched(unmatched(names_a, names_b), named_b) and unmatched(unmatched(names_b, names_a), named_a)
     )
+
+
+# Titles that stand before a name capitalised ("Captain Teo Brandt"), read as roles.
+TITLES = frozenset(
+    "captain sergeant judge general colonel president minister director coach doctor mayor "
+    "governor senator chairman chief".split()
+)
+
+
+def roles_in(texts: Sequence[str]) -> dict[str, str]:
+    """Role word -> surname, where an article puts the role before a name ("former banker Rafael
+    Moro", "Captain Teo Brandt", "the plant's director, Radek Sulan") and the role names one
+    person only."""
+    found: dict[str, set[str]] = {}
+    for text in texts:
+        for m in _ROLE_RE.finditer(text):
+            role = m.group(1).lower()
+            if role in STOPWORDS or (m.group(1)[0].isupper() and role not in TITLES):
+                continue
+            found.setdefault(role, set()).add(name(m.group(2)))
+    return {role: next(iter(names)) for role, names in found.items() if len(names) == 1}
 
 
 # News agencies named in bylines and datelines: who reports, not what is reported.
