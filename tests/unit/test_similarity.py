@@ -181,3 +181,22 @@ def test_spelt_reads_plain_sentences_as_they_are_and_the_others_word_by_word() -
         lowered = same_fact.stemmed(text)[0]
         words = tuple(w for word in lowered for w in same_fact.spellings(word))
         assert same_fact.spelt(text) == (words, tuple(map(same_fact.stem, words)))
+
+
+def test_the_readings_of_attribution_synonym_pairs_and_partial_figures() -> None:
+    def read(a: str, b: str) -> dict[str, float]:
+        return dict(zip(same_fact.FEATURES, same_fact.features(Wording(a), Wording(b)), strict=True))
+
+    # Who says it is no part of the fact: an attribution on one side only leaves nothing unsaid.
+    said = read(
+        "The bridge will close for repairs in May.",
+        "The bridge will close for repairs in May, a city official said.",
+    )
+    assert said["unsaid_max"] == 0.0 and said["unmatched_max"] > 0.0
+    # A word read as the other's synonym joins its neighbours: "bought shares" / "purchased shares".
+    pairs = read("The fund bought shares of the airline.", "The fund purchased shares of the airline.")
+    assert pairs["synonym_pairs_min"] == 1.0 and pairs["pairs_min"] < 1.0
+    # One common value is not a disagreement, but the other values weigh against the merge.
+    figures = read("Sales rose 5 percent to 12 percent.", "Sales rose 5 percent to 14 percent.")
+    assert figures["figures_unshared"] > 0.0
+    assert read("Sales rose 5 percent.", "Sales rose 5 percent.")["figures_unshared"] == 0.0
