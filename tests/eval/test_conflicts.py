@@ -424,6 +424,10 @@ HELD_OUT = {
         LABEL_FILE.parent / "conflict_fixture_clusters_c.jsonl",
         LABEL_FILE.parent / "conflict_fixture_labels_c.jsonl",
     ),
+    "fixtures_d": (
+        LABEL_FILE.parent / "conflict_fixture_clusters_d.jsonl",
+        LABEL_FILE.parent / "conflict_fixture_labels_d.jsonl",
+    ),
 }
 
 
