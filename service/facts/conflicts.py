@@ -151,7 +151,8 @@ def _read(s: Sentence, roles: Mapping[str, str]) -> Found | None:
         if fr.figure.kind not in VAGUE
         or fr.figure.kind == "number"
         or fr.age is not None
-        or (fr.figure.kind == "year" and fr.figure.value < 200)
+        # ("six years ago", "two years later" are moments, not durations)
+        or (fr.figure.kind == "year" and fr.figure.value < 200 and not _moment(fr))
     ]
     counts: dict[tuple[str, str], int] = {}
     keyed = [(fr.key, fr) for fr in frames]
@@ -166,6 +167,15 @@ def _read(s: Sentence, roles: Mapping[str, str]) -> Found | None:
     return Found(s, single, frozenset(f.value for f in figures(s.text)))
 
 
+# "six years ago", "two years later": a moment in time, not how long something lasts.
+MOMENT_RE = re.compile(r"^[\s-]*years?\s+(?:ago|earlier|later|before|after|since)\b", re.IGNORECASE)
+
+
+def _moment(fr: Frame) -> bool:
+    f = fr.figure
+    return bool(MOMENT_RE.match(fr.text[f.start + len(f.shown) : f.start + len(f.shown) + 20]))
+
+
 def display(f: Figure) -> str:
     """A figure as a claim shows it: "1,200 prisoners", "$5 million", "4 percent", "Nov. 19"."""
     if (
@@ -173,6 +183,8 @@ def display(f: Figure) -> str:
         or not f.unit
         or f.shown.startswith(("$", "£", "€", "¥", "US$"))
     ):
+        if f.kind == "year" and f.value < 200:  # a duration: "nine years"
+            return f"{f.shown} {'year' if f.value == 1 else 'years'}"
         return f.shown
     return f"{f.shown} {f.unit}"
 
@@ -357,7 +369,7 @@ def find_conflicts(
     for key, members in conflicting.groups():
         for versions in _cliques(_versions(read, key, members), key, disputed):
             versions.sort(key=lambda v: (-len(v), v[0][0].article, v[0][0].index))
-            claims = tuple(_claim(v, _newest(v, published)) for v in versions)
+            claims = tuple(_claim(v, _newest(v, published), key) for v in versions)
             subject = _subject(key, versions)
             conflicts.append((_weight(versions, salience), Conflict(subject=subject, claims=claims)))
     updates: list[tuple[float, Update]] = []
@@ -370,7 +382,7 @@ def find_conflicts(
         order = sorted(
             range(len(versions)), key=lambda v: (_stamp(newest[v]), versions[v][0][1].value), reverse=True
         )
-        claims = tuple(_claim(versions[v], newest[v]) for v in order)
+        claims = tuple(_claim(versions[v], newest[v], key) for v in order)
         updates.append((_weight(versions, salience), Update(subject=_subject(key, versions), claims=claims)))
     conflicts.sort(key=lambda x: -x[0])
     updates.sort(key=lambda x: -x[0])
@@ -453,6 +465,8 @@ def _subject(key: Key, versions: Sequence[Version]) -> str:
     """What the versions count: the counted word as written ("prisoners", "seconds"), or for
     people in general of an event, the event ("deaths", "injured")."""
     event, noun = key
+    if event in BARE:
+        return event  # "magnitude", "age"
     units = [f.unit for v in versions for _, f in v]
     specific = [u for u in units if u not in ("number", "people", "persons", "others", "other")]
     if specific:
@@ -466,10 +480,17 @@ def _weight(versions: Sequence[Version], salience: Salience) -> float:
     return sum(salience.gain(s) for v in versions for s, _ in v)
 
 
-def _claim(items: Version, published: datetime | None) -> Claim:
+# Events whose figures show bare: a magnitude of 6.2, an age of 61 (not "6.2 earthquake").
+BARE = frozenset({"magnitude", "age"})
+
+
+def _claim(items: Version, published: datetime | None, key: Key) -> Claim:
     s, f = items[0]
     return Claim(
-        value=display(f), text=s.text, sources=tuple(source_ref(s) for s, _ in items), published=published
+        value=f.shown if key[0] in BARE else display(f),
+        text=s.text,
+        sources=tuple(source_ref(s) for s, _ in items),
+        published=published,
     )
 
 

@@ -68,7 +68,7 @@ _EVENT_WORDS = {
     "cost": "cost costs costing spend spends spent",
     "vote": "vote votes voted ballot ballots",
     "jobs": "job jobs layoffs redundancies",
-    "prison": "sentenced sentence jail jailed prison imprisonment term",
+    "prison": "sentenced sentence jail jailed prison imprisonment",
     # Durations are what these are measured in: a term, a contract's years, a trial's months.
     "contract": "contract contracts",
     "trial": "trial",
@@ -197,7 +197,8 @@ _SCOPE_RE = re.compile(
 # A figure of what would or could happen is not a report of what did.
 # ("said it would cut 900 jobs", "would be cut" are plans, reported as such: not hypotheses.)
 _MOOD_RE = re.compile(
-    r"\b(?:could|might|faces|facing|faced|ask for|asked for|seeks|seeking|sought)\b", re.IGNORECASE
+    r"\b(?:could|might|faces|facing|faced|ask for|asked for|seeks|seeking|sought|punishable)\b",
+    re.IGNORECASE,
 )
 # "142 of the 300 seats": the count's noun is the total's.
 _OF_TOTAL_RE = re.compile(r"\s+of\s+(?:the\s+|its\s+|their\s+)?[\d,]+\s+([A-Za-z]+)")
@@ -230,8 +231,9 @@ _AGE_OF_RE = re.compile(r"\b([A-Za-z]+),?\s+(?:which|who)\s+(?:is|was)\s+$")
 _ROLE_RE = re.compile(
     r"\b([a-z]{3,}|[A-Z][a-z]{2,})(?:,)?\s+(?:[A-Z][a-z]+\s+)?([A-Z][a-z]{2,})\b(?!\s+[A-Z])"
 )
-# "the largest since 2017, when 40,000 hectares burned": what follows is that year's.
-_SINCE_WHEN_RE = re.compile(r"\b(?:1[89]\d\d|20\d\d),?\s+when\b")
+# "the largest since 2017, when 40,000 hectares burned", "in 1978 in Boraas, when 20 people died":
+# what follows is that year's.
+_SINCE_WHEN_RE = re.compile(r"\b(?:1[89]\d\d|20\d\d)\b[^.;]{0,30}?,?\s+when\b")
 # Kinds a figure's hyphenated form ("a 16-month trial", "the 57-year-old") does not make a whole.
 _NOT_WHOLE = frozenset("age magnitude second minute hour day week month year decade".split())
 # Periods of time: a duration counts these.

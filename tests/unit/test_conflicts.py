@@ -272,3 +272,97 @@ def test_summary_gives_the_latest_figure_of_an_update() -> None:
     assert [c.value for c in update.claims] == ["250 homes", "120 homes"]
     assert "120" not in result.summary or "250" in result.summary
     assert all("120 homes" not in f.text for f in result.key_facts)
+
+
+DAY1, DAY3 = datetime(2026, 5, 4, tzinfo=UTC), datetime(2026, 5, 6, tzinfo=UTC)
+
+
+def values(found: list[Any]) -> list[list[str]]:
+    return [sorted(c.value for c in item.claims) for item in found]
+
+
+def test_two_magnitudes_for_one_quake_conflict_across_days() -> None:
+    # A magnitude is one fact, not a running count: a later, higher one disputes it.
+    conflicts, updates = conflicts_of(
+        "A magnitude 5.9 earthquake shook the hill town of Ostrava Nova early on Monday.",
+        "The national observatory later put the magnitude at 6.2.",
+        published=(DAY1, DAY3),
+    )
+    assert values(conflicts) == [["5.9", "6.2"]] and updates == []
+    assert conflicts[0].subject == "magnitude"
+
+
+def test_an_aftershock_is_not_the_quake() -> None:
+    assert conflicts_of(
+        "A magnitude 6.1 earthquake hit the coast of Leda on Sunday.",
+        "A strong aftershock of magnitude 5.2 rattled Leda hours later.",
+    ) == ([], [])
+
+
+def test_one_named_persons_age_given_differently_conflicts() -> None:
+    (conflict,), _ = conflicts_of(
+        "Prosecutors charged the ferry operator's owner, Ilan Varga, 63, with manslaughter.",
+        # The role is read as the name where the article gives both ("businessman Ilan Varga").
+        "The court heard that the 61-year-old businessman had ignored safety warnings. "
+        "Lawyers for businessman Ilan Varga said he would appeal.",
+    )
+    assert conflict.subject == "age"
+    assert sorted(c.value for c in conflict.claims) == ["61", "63"]
+
+
+def test_two_unnamed_people_of_different_ages_are_no_conflict() -> None:
+    assert conflicts_of(
+        "A 24-year-old man was detained near the station, police said.",
+        "Police said a 31-year-old man had been questioned and released.",
+    ) == ([], [])
+
+
+def test_two_prison_terms_for_one_named_person_conflict() -> None:
+    (conflict,), _ = conflicts_of(
+        "A court in Marn sentenced former mayor Oskar Lind to nine years in prison on Friday.",
+        "Oskar Lind was jailed for seven years for taking bribes, his lawyer said.",
+    )
+    assert conflict.subject == "years"
+    assert sorted(c.value for c in conflict.claims) == ["nine years", "seven years"]
+
+
+def test_terms_of_different_defendants_are_no_conflict() -> None:
+    assert conflicts_of(
+        "He was sentenced to 12 years for his part in the fraud.",
+        "His accountant was sentenced to four years.",
+    ) == ([], [])
+
+
+def test_a_value_changed_from_is_not_the_current_one() -> None:
+    # "from 4.4 percent" is the earlier rate; 4.2 against 4.4 is no dispute.
+    assert (
+        conflicts_of(
+            "Unemployment in Varn fell to 4.2 percent in May from 4.4 percent in April, the office said.",
+            "Unemployment in Varn stood at 4.4 percent in April, the office said a month ago.",
+        )[0]
+        == []
+    )
+
+
+def test_months_of_a_monthly_figure_are_no_conflict() -> None:
+    assert conflicts_of(
+        "Employers in Varn added 61,000 jobs in March, the statistics office said.",
+        "Employers in Varn added 47,000 jobs in April, the statistics office said.",
+        published=(datetime(2026, 4, 3, tzinfo=UTC), datetime(2026, 5, 2, tzinfo=UTC)),
+    ) == ([], [])
+
+
+def test_an_undated_report_that_the_toll_has_risen_is_an_update() -> None:
+    conflicts, (update,) = conflicts_of(
+        "Floods in the Sava valley have killed 14 people, the rescue service said.",
+        "The death toll from the Sava valley floods has now risen to 22, the rescue service said.",
+    )
+    assert conflicts == []
+    assert [c.value for c in update.claims] == ["22", "14 people"]
+
+
+def test_a_forecast_is_not_the_result() -> None:
+    assert conflicts_of(
+        "Analysts had expected a quarterly profit of 2.1 billion crowns at Norda Bank.",
+        "Norda Bank said its quarterly profit rose to 2.4 billion crowns.",
+    ) == ([], [])
