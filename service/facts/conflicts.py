@@ -176,6 +176,23 @@ def _moment(fr: Frame) -> bool:
     return bool(MOMENT_RE.match(fr.text[f.start + len(f.shown) : f.start + len(f.shown) + 20]))
 
 
+# The hedge a sentence gives a figure, kept in the claim: "more than 2,500 soldiers", not "2,500".
+HEDGE_RE = re.compile(
+    r"\b(?:more than|at least|over|nearly|almost|about|around|some|up to|fewer than|less than|"
+    r"roughly|approximately|an estimated|as many as|no fewer than)\s+$",
+    re.IGNORECASE,
+)
+
+
+def hedged(f: Figure, text: str) -> str:
+    """`display(f)`, with the hedge words `text` puts before it ("at least 60 people")."""
+    shown = display(f)
+    if f.bound == "exact":
+        return shown
+    m = HEDGE_RE.search(text[max(0, f.start - 25) : f.start])
+    return f"{m.group(0).strip().lower()} {shown}" if m else shown
+
+
 def display(f: Figure) -> str:
     """A figure as a claim shows it: "1,200 prisoners", "$5 million", "4 percent", "Nov. 19"."""
     if (
@@ -487,7 +504,7 @@ BARE = frozenset({"magnitude", "age"})
 def _claim(items: Version, published: datetime | None, key: Key) -> Claim:
     s, f = items[0]
     return Claim(
-        value=f.shown if key[0] in BARE else display(f),
+        value=f.shown if key[0] in BARE else hedged(f, s.text),
         text=s.text,
         sources=tuple(source_ref(s) for s, _ in items),
         published=published,

@@ -366,3 +366,11 @@ def test_a_forecast_is_not_the_result() -> None:
         "Analysts had expected a quarterly profit of 2.1 billion crowns at Norda Bank.",
         "Norda Bank said its quarterly profit rose to 2.4 billion crowns.",
     ) == ([], [])
+
+
+def test_a_claim_keeps_its_hedge() -> None:
+    (conflict,), _ = conflicts_of(
+        "More than 2,500 soldiers crossed the border at Velka on Sunday, the army said.",
+        "The army said 1,900 soldiers crossed the border at Velka on Sunday.",
+    )
+    assert sorted(c.value for c in conflict.claims) == ["1,900 soldiers", "more than 2,500 soldiers"]
