@@ -76,13 +76,14 @@ MAX_PER_KEY = 60
 SAME_STORY_DAYS = 31
 # Quantities that move either way over time: the missing are found, rates and balances change.
 # A later lower value of these is an update; of a running count (a toll), a disagreement.
-EITHER_WAY = frozenset({"missing", "deficit", "surplus", "inflation", "unemployment", "growth", "turnout"})
+EITHER_WAY = frozenset({"missing"})
 # Figures that are one fact, not a running count (a magnitude, an age, a prison term, the
-# prisoners a deal frees, the jobs a plan cuts, a deal's value, votes cast): a later different
-# value disputes it. Of other counts (a toll, the homes burned, pledges) a later higher value is
+# prisoners a deal frees, the jobs a plan cuts, votes cast, a deficit): a later different
+# value disputes it. Of other counts (a toll, the homes burned, pledges, an offer) a later higher value is
 # an update; so are dates and periods of time, and money named by its noun (a ransom).
 FIXED = frozenset({"magnitude", "age", "prison", "contract", "trial", "talks", "jobs", "release", "exchange",
-                   "deal", "vote"})  # fmt: skip
+                   "vote", "deficit", "surplus", "inflation", "unemployment", "growth", "turnout",
+                   "revenue", "profit", "sales", "debt", "spending", "budget"})  # fmt: skip
 # A later sentence saying its count is now higher ("now run 19 treatment centres").
 NOW_RE = re.compile(r"\bnow\b|\bso far\b", re.IGNORECASE)
 # Two percentages further apart than this (the larger over the smaller) are two quantities.
@@ -132,6 +133,10 @@ class Found:
     def frame(self, key: Key) -> Frame:
         """The frame of `key`, or of its noun with no event ("16 batches" for a recall's batches)."""
         return self.single.get(key) or self.single[("", key[1])]
+
+    def own(self, key: Key) -> Key:
+        """The key this sentence gives `key`'s frame under: itself, or its noun's with no event."""
+        return key if key in self.single else ("", key[1])
 
     def keys_with(self, other: Found) -> list[Key]:
         """The keys both give; and where one gives a noun with an event and the other the same
@@ -235,11 +240,18 @@ def _sums_to(parts: frozenset[float], total: float) -> bool:
 
 
 def _link(
-    a: Found, b: Found, key: Key, share: float, named: Sequence[frozenset[str]], strict: bool = False
+    a: Found,
+    b: Found,
+    key: Key,
+    share: float,
+    named: Sequence[frozenset[str]],
+    strict: bool = False,
+    sole: bool = False,
+    loose: bool = False,
 ) -> bool:
     """Do `a` and `b` give disagreeing values for the same quantity `key`? `named` holds the
     names each article mentions anywhere; `strict` asks for sentences alike overall, whatever
-    the event."""
+    the event; `sole`: each article gives one value of `key` in all its sentences."""
     fa, fb = a.frame(key), b.frame(key)
     va, vb = fa.figure.value, fb.figure.value
     if not values_disagree(fa.figure, fb.figure) or va in b.values or vb in a.values:
@@ -260,7 +272,7 @@ def _link(
     if key[0] == "magnitude" and not strict and not (fa.past or fb.past or fa.of_year or fb.of_year):
         return True  # one quake's magnitude (an aftershock's is told apart by its qualifier)
     if "aboard" in fa.qualifiers and "aboard" in fb.qualifiers and fa.counts_people and not strict:
-        return share >= EVENT_ALIKE or shared_context(fa, fb) >= EVENT_NEAR or share >= CLOSE
+        return sole or share >= EVENT_ALIKE or shared_context(fa, fb) >= EVENT_NEAR
     if key[0] == "age":  # one person's age, named on both sides: the name is the evidence
         named_both = fa.age is not None and fb.age is not None and fa.age[1] and fb.age[1]
         return bool(named_both) or share >= EVENT_ALIKE or shared_context(fa, fb) >= EVENT_NEAR
@@ -268,8 +280,12 @@ def _link(
         return False  # a trial sentences several people: the same person named, or alike overall
     if key[1] in TIMES and key[0] not in DURATION_EVENTS:
         return share >= ALIKE and near
+    if loose and sole and _relaxed(key) and share >= EVENT_ALIKE:
+        return True  # each article's one count of the noun, one of them naming the event
     if not strict and _relaxed(key):  # one event counted: wording matters less
-        return share >= EVENT_ALIKE or shared_context(fa, fb) >= EVENT_NEAR
+        # Each article's one figure of the event ("cut 900 jobs" / "shed about 1,200 jobs"):
+        # counting one thing, whatever the words around them.
+        return sole or share >= EVENT_ALIKE or shared_context(fa, fb) >= EVENT_NEAR
     return share >= ALIKE or (share >= CLOSE and near)
 
 
@@ -321,7 +337,10 @@ def find_conflicts(
     if len(with_figures) > MAX_POOL:
         kept = {id(s) for s in top_sentences(with_figures, salience.gain)}
         with_figures = [s for s in with_figures if id(s) in kept]
-    roles = [roles_in([s.text for s in article]) for article in sentences]
+    # Roles read over the whole cluster: one article's "banker Rafael Moro" names another's
+    # "57-year-old banker" (a role naming two people anywhere is no one's).
+    cluster_roles = roles_in([s.text for article in sentences for s in article])
+    roles = [cluster_roles for _ in sentences]
     read = []
     for s in with_figures:
         check(stop)
@@ -346,6 +365,11 @@ def find_conflicts(
     close = np.triu(((share >= CLOSE) | event_keys) & (articles[:, None] != articles[None, :]), k=1)
     dates = [_date(f.sentence, published) for f in read]
     named = [frozenset().union(*(names_in(s.text) for s in article)) for article in sentences]
+    # The values each article gives of each key, in all its sentences.
+    told: list[dict[Key, set[float]]] = [{} for _ in sentences]
+    for f in read:
+        for key, fr in f.single.items():
+            told[f.sentence.article].setdefault(key, set()).add(fr.figure.value)
     conflicting, updating = _Groups(), _Groups()
     disputed: set[tuple[Key, float, float]] = set()  # (key, value, value) seen in conflict
     for i, j in np.argwhere(close).tolist():
@@ -358,7 +382,17 @@ def find_conflicts(
         for key in a.keys_with(b):
             # A noun with an event on one side only: read as one quantity only when alike overall.
             loose = key not in a.single or key not in b.single
-            if not _link(a, b, key, float(share[i, j]), named, strict=apart or loose):
+            sole = all(len(told[f.sentence.article].get(f.own(key), ())) == 1 for f in (a, b))
+            if not _link(
+                a,
+                b,
+                key,
+                float(share[i, j]),
+                named,
+                strict=apart or loose,
+                sole=sole,
+                loose=loose and not apart,
+            ):
                 continue
             if di is not None and dj is not None and _months_apart(a, b, key, di, dj):
                 continue  # "84,000 jobs during the month" / "52,000 jobs in April": two months

@@ -181,12 +181,19 @@ _PART_BEFORE_RE = re.compile(
     re.IGNORECASE,
 )
 _PART_AFTER_RE = re.compile(
-    r"^\s*(?:[a-z-]+\s+)?(?:of them|of whom|of those|of the dead|of the victims|more\b|others? more)",
+    r"^\s*(?:[a-z-]+\s+)?(?:of them|of whom|of those|of these|of the\b|more\b|others? more)",
     re.IGNORECASE,
 )
+# "280 of the released prisoners", "640 of the cases": a subset of a group the story counts.
+_SUBSET_RE = re.compile(r"^\s+of\s+(?:the|these|those)\b", re.IGNORECASE)
 # "as part of the deal", "in the first stage": the clause gives a step, not the whole.
 _STAGE_RE = re.compile(r"\b(?:as part of|first (?:stage|phase|batch|group|round)|in stages)\b", re.IGNORECASE)
 # Where the counted are: "all 109 people aboard" is not the toll with those on the ground.
+# Those who went back are not those who left: "5,000 evacuees were allowed to return home".
+_RETURN_RE = re.compile(
+    r"\b(?:allowed to return|return(?:ed|ing)?\s+(?:to\s+(?:their\s+)?)?homes?|went back|go back)\b",
+    re.IGNORECASE,
+)
 _ABOARD_RE = re.compile(r"\b(?:aboard|on board|on the ground|carrying|carried)\b", re.IGNORECASE)
 # A figure over several events or places: "twin bombings", "both attacks", "the two blasts".
 _SCOPE_RE = re.compile(
@@ -485,6 +492,10 @@ class Frame:
             or _STAGE_RE.search(self.text, a, b)
         ):
             out["part"] = "part"
+        if _SUBSET_RE.match(self.text[end : end + 30]):
+            out["part"] = "subset"  # "280 of the released prisoners": some of a group, not a stage
+        if _RETURN_RE.search(self.text, a, b):
+            out["return"] = "returned"
         if _ABOARD_RE.search(self.text, a, b):
             out["aboard"] = "aboard"
         if _SCOPE_RE.search(self.text):
@@ -542,7 +553,7 @@ class Frame:
 
 
 # Qualifier classes that tell two figures apart even when only one of them has one.
-ONE_SIDED = ("part", "ordinal", "aboard", "mood", "scope", "forecast", "aftershock")
+ONE_SIDED = ("part", "ordinal", "aboard", "mood", "scope", "forecast", "aftershock", "return")
 
 
 def shared_context(a: Frame, b: Frame) -> int:

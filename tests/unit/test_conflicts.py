@@ -374,3 +374,29 @@ def test_a_claim_keeps_its_hedge() -> None:
         "The army said 1,900 soldiers crossed the border at Velka on Sunday.",
     )
     assert sorted(c.value for c in conflict.claims) == ["1,900 soldiers", "more than 2,500 soldiers"]
+
+
+def test_each_articles_one_count_of_an_event_is_compared_whatever_the_wording() -> None:
+    # One figure of the event per article: the two count one thing ("cut" / "shed").
+    (conflict,), _ = conflicts_of(
+        "Norda Bank will cut 700 jobs by 2028 as it closes branches. It reported higher profit.",
+        "The lender plans to shed about 950 jobs over three years, a spokesman told staff.",
+    )
+    assert sorted(c.value for c in conflict.claims) == ["700 jobs", "about 950 jobs"]
+
+
+def test_evacuees_going_home_are_not_the_evacuated() -> None:
+    assert conflicts_of(
+        "Some 9,000 residents of the valley were evacuated on Monday.",
+        "About 4,000 evacuees were allowed to return home on Wednesday.",
+        published=(DAY1, DAY3),
+    ) == ([], [])
+
+
+def test_a_raised_offer_is_an_update() -> None:
+    conflicts, (update,) = conflicts_of(
+        "The rail operator offered a pay rise of 4 percent on Monday, which the union rejected.",
+        "The rail operator raised its pay offer to 5 percent on Wednesday, and the union accepted.",
+        published=(DAY1, DAY3),
+    )
+    assert conflicts == [] and [c.value for c in update.claims] == ["5 percent", "4 percent"]
