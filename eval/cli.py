@@ -481,4 +481,3 @@ def main(argv: list[str] | None = None) -> int:
             out.write("\n" + table)
     out.write(f"\nreport: {args.out / 'report.md'}\n")
     return 0
-

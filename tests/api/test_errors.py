@@ -120,4 +120,4 @@ def test_the_schema_states_the_limits_in_force_and_a_sensible_example() -> None:
         assert c.post("/v1/summarize", json=example).status_code == 200
     options = c.app.openapi()["components"]["schemas"]["OptionsIn"]["properties"]
     assert (options["max_words"]["examples"], options["num_facts"]["examples"]) == ([100], [5])
-    assert EXAMPLE_REQUEST == example
+    assert example == EXAMPLE_REQUEST
