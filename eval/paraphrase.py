@@ -8,7 +8,7 @@ sentence is fact-bearing for it) counts as not merged, and is counted apart so t
 read honestly.
 
 Reading (`read_pairs`), judging one pair (`judge`), aggregating (`Confusion`) and the run
-(`run_paraphrase`) are separate; the CLI in `eval.__main__` is a thin layer on top.
+(`run_paraphrase`) are separate; the CLI in `eval.cli` is a thin layer on top.
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ One module a concern: sentences (`sentences`: `split_cluster`, `fingerprint`), l
 files (`labels`: `read_labels`, `check_labels`), the data sets (`datasets`), reported pairs
 (`reported`: `reported_pairs`), scoring (`scoring`: `score_pairs`), the harness's figure rules
 (`figure_rules`: `figures`) and mining (`mining`: `mine_cluster`). The runs (`runs`: `run_mine`,
-`run_export`, `run_score`), the table (`report`) and the CLI in `eval.__main__` sit on top. The
+`run_export`, `run_score`), the table (`report`) and the CLI in `eval.cli` sit on top. The
 names other modules use are imported here.
 """
 

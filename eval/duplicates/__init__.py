@@ -3,7 +3,7 @@
 
 The checker (`checker`: `judge_pair`, `flagged_pairs`) is the harness's own; the hand check
 (`handcheck`: a reader's judgements as ids and hashes, and the checker's agreement with them),
-the run (`run`: `run_duplicates`) and the table (`report`) sit apart; the CLI in `eval.__main__`
+the run (`run`: `run_duplicates`) and the table (`report`) sit apart; the CLI in `eval.cli`
 is a thin layer on top.
 """
 

@@ -6,6 +6,7 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
@@ -17,6 +18,7 @@ from service.api.metrics import Metrics, MetricsMiddleware
 from service.api.page import OFFLINE_DOCS_URL, mount_page
 from service.api.requestid import RequestIdMiddleware
 from service.api.routes import router
+from service.api.schemas import state_limits
 from service.api.state import ServiceState
 from service.engines import build_engine
 from service.engines.base import Engine
@@ -107,4 +109,17 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     install_error_handlers(app)
     app.include_router(router)
     mount_page(app)
+    _openapi_states_the_limits(app, settings)
     return app
+
+
+def _openapi_states_the_limits(app: FastAPI, settings: Settings) -> None:
+    """/openapi.json (and /docs, /redoc) with this service's limits (SUMMARIZER_MAX_ARTICLES, ...)."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = state_limits(generate(), settings)
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

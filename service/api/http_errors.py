@@ -14,10 +14,14 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from service.api import messages
 from service.api.schemas import ErrorBody, ErrorResponse
 from service.errors import InvalidInput, ServiceError, code_for
 
 log = logging.getLogger(__name__)
+
+# A 422 lists at most this many problems.
+MAX_DETAILS = 20
 
 
 def error_response(
@@ -42,15 +46,20 @@ async def _service_error(request: Request, exc: ServiceError) -> JSONResponse:
 
 async def _validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
     # Location and message only: echoing the offending input could return megabytes of text.
-    details = [
-        {"loc": ".".join(str(p) for p in err.get("loc", ())), "msg": str(err.get("msg", ""))}
-        for err in exc.errors()[:20]
-    ]
+    details = messages.details(exc.errors()[:MAX_DETAILS], exc.body)
     return error_response(422, InvalidInput.code, "the request body is invalid", details)
 
 
 async def _http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-    return error_response(exc.status_code, code_for(exc.status_code), str(exc.detail), headers=exc.headers)
+    message = str(exc.detail)
+    # FastAPI answers a body it cannot decode as text with this 400; UTF-8 is what it must be.
+    if exc.status_code == 400 and isinstance(exc.__cause__, UnicodeDecodeError):
+        bad = exc.__cause__
+        message = (
+            f"the body is not UTF-8 text: byte {bad.object[bad.start]:#04x} at position {bad.start}"
+            " cannot be read; send the JSON encoded as UTF-8"
+        )
+    return error_response(exc.status_code, code_for(exc.status_code), message, headers=exc.headers)
 
 
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

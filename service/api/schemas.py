@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import threading
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
@@ -34,6 +34,11 @@ from service.settings import Settings
 MAX_ARTICLES = 100
 MAX_ID_CHARS = 200
 
+
+# How far ahead of the service's clock a `published` date may be: a day of clock skew and time
+# zones. Dates order the articles and decide which figure is newest (`updates`), so a typo'd year
+# (2099) would make an old figure look current: it is a 422, not a silent reordering.
+MAX_CLOCK_SKEW = timedelta(days=1)
 
 # What an ISO 8601 date or datetime `published` starts with (the extended form, as the schema shows).
 _ISO_START_RE = re.compile(r"\d{4}-\d{2}")
@@ -74,7 +79,9 @@ class ArticleIn(BaseModel):
     title: str | None = Field(None, max_length=1_000)
     id: str | None = Field(None, max_length=MAX_ID_CHARS, description="Your identifier, echoed in sources.")
     published: datetime | None = Field(
-        None, description="ISO 8601 date or datetime; orders the summary chronologically."
+        None,
+        description="ISO 8601 date or datetime; orders the summary chronologically. A date more than"
+        " a day ahead of the service's clock is refused (422).",
     )
 
     @field_validator("text")
@@ -95,6 +102,19 @@ class ArticleIn(BaseModel):
             raise ValueError("published must be an ISO 8601 date or datetime string (YYYY-MM-DD...)")
         return v
 
+    @field_validator("published")
+    @classmethod
+    def _not_ahead(cls, v: datetime | None) -> datetime | None:
+        if v is None:
+            return v
+        # A date without a zone is read as UTC; the day of skew covers the zones either side.
+        if (v if v.tzinfo else v.replace(tzinfo=UTC)) > datetime.now(UTC) + MAX_CLOCK_SKEW:
+            raise ValueError(
+                f"published {v.isoformat()} is in the future; a date more than a day ahead of the"
+                " service's clock is refused (it would make this article's figures look newest)"
+            )
+        return v
+
 
 class OptionsIn(BaseModel):
     # Strict: the schema says integer, so true or "5" is a 422, not quietly read as 1 or 5.
@@ -104,18 +124,39 @@ class OptionsIn(BaseModel):
         None,
         ge=MIN_MAX_WORDS,
         le=MAX_MAX_WORDS,
+        examples=[100],
         description="Summary length budget in words (default from settings).",
     )
     num_facts: int | None = Field(
         None,
         ge=MIN_NUM_FACTS,
         le=MAX_NUM_FACTS,
+        examples=[5],
         description="How many key facts to return (default from settings).",
     )
 
 
+# The request the API docs show (ReDoc's and Swagger's sample): two short articles, the defaults.
+EXAMPLE_REQUEST: dict[str, Any] = {
+    "articles": [
+        {
+            "id": "gazette",
+            "published": "2026-03-02",
+            "text": "Ferry workers in Port Alder walked off the job on Monday. The Harbour Workers Union"
+            " said 340 members joined the strike.",
+        },
+        {
+            "id": "courier",
+            "published": "2026-03-03",
+            "text": "Kessel Island was cut off from the mainland for a second day on Tuesday.",
+        },
+    ],
+    "options": {"max_words": 100, "num_facts": 5},
+}
+
+
 class SummarizeRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [EXAMPLE_REQUEST]})
 
     articles: list[ArticleIn] = Field(min_length=1, max_length=MAX_ARTICLES)
     options: OptionsIn = Field(default_factory=OptionsIn)
@@ -194,6 +235,25 @@ class SummarizeRequest(BaseModel):
             query=self.query.strip() if self.query else None,
             background=tuple(background),
         )
+
+
+def state_limits(schema: dict[str, Any], settings: Settings) -> dict[str, Any]:
+    """The OpenAPI schema with the limits this service enforces (its settings), not only the
+    schema's hard ceilings: a client reads what it may send here, not from a 422."""
+    components = schema.get("components", {}).get("schemas", {})
+    request = components.get("SummarizeRequest")
+    if request is None:
+        return schema
+    n = settings.max_articles
+    for name in ("articles", "background"):
+        request["properties"][name]["maxItems"] = n
+    request["properties"]["articles"]["description"] = (
+        f"The articles to summarize: at most {n} per request, background included. Each article's"
+        f" text read is at most {settings.max_article_chars:,} characters, all of them (background"
+        f" included) at most {settings.max_total_chars:,}, and the body at most"
+        f" {settings.max_body_bytes:,} bytes (413 beyond)."
+    )
+    return schema
 
 
 class Source(BaseModel):

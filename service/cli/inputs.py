@@ -61,7 +61,7 @@ class Inputs:
             files = self.background_files if found[1] else self.files
             i = int(found[2])
             if i < len(files):
-                return f"{message} ({files[i]})"
+                return f"{message} ({shown(files[i])})"
         return message
 
     def where(self, loc: str) -> str:
@@ -71,8 +71,13 @@ class Inputs:
             files = self.files if found[1] == "articles" else self.background_files
             i = int(found[2])
             if i < len(files):
-                return f"{loc} ({files[i]})"
+                return f"{loc} ({shown(files[i])})"
         return loc
+
+
+def shown(name: str) -> str:
+    """An input as messages name it: a path or link as given, stdin (`-`) by its id, `stdin`."""
+    return STDIN_ID if name == STDIN else name
 
 
 def is_request(name: str) -> bool:
@@ -103,10 +108,12 @@ def read(name: str, stdin: BinaryIO) -> bytes:
             with open(name, "rb") as f:
                 data = f.read(READ_LIMIT + 1)
     except OSError as exc:
-        raise CliError(exits.USAGE, "error", f"cannot read {name}: {exc.strerror or exc}") from None
+        raise CliError(exits.USAGE, "error", f"cannot read {shown(name)}: {exc.strerror or exc}") from None
     if len(data) > READ_LIMIT:
         raise CliError.from_service(
-            PayloadTooLarge(f"{name} is over {READ_LIMIT // 2**20} MiB: no article or request is that large")
+            PayloadTooLarge(
+                f"{shown(name)} is over {READ_LIMIT // 2**20} MiB: no article or request is that large"
+            )
         )
     return data
 
@@ -116,13 +123,15 @@ def decode(name: str, data: bytes) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise CliError.from_service(BadRequest(f"{name} is not UTF-8 text (byte {exc.start})")) from None
+        raise CliError.from_service(
+            BadRequest(f"{shown(name)} is not UTF-8 text (byte {exc.start})")
+        ) from None
 
 
 def article_id(name: str) -> str:
     """The path or link as given; a path longer than the API admits for an id keeps its end (the
     file's name), a link its start (the site)."""
-    label = STDIN_ID if name == STDIN else name
+    label = shown(name)
     if len(label) <= MAX_ID_CHARS:
         return label
     return label[: MAX_ID_CHARS - 1] + "…" if is_link(label) else Path(label).name[-MAX_ID_CHARS:]

@@ -18,6 +18,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from service.api import messages
 from service.api.answer import respond
 from service.api.intake import Read, read_request
 from service.api.schemas import ErrorResponse, SummarizeRequest, SummarizeResponse
@@ -54,8 +55,8 @@ def local(inputs: Inputs, settings: Settings) -> dict[str, Any]:
         request = SummarizeRequest.model_validate(inputs.body)
     except ValidationError as exc:
         details = [
-            inputs.where(".".join(["body", *map(str, err["loc"])])) + f": {err['msg']}"
-            for err in exc.errors()[:MAX_DETAILS]
+            inputs.where(d["loc"]) + f": {d['msg']}"
+            for d in messages.details(exc.errors()[:MAX_DETAILS], prefix=("body",))
         ]
         raise CliError(
             exits.BY_STATUS[InvalidInput.status], InvalidInput.code, "the request body is invalid", details

@@ -1,7 +1,8 @@
 """The response for a reader: summary, numbered key facts with their sources, conflicts, updates.
 
-A source is `[article:sentence]` (0-based, as in the JSON; `b` before a background article's
-number); the list of articles at the end says which file or id each number is.
+A source is `[article:sentence]`, counted from 1 as on the page (the JSON's `article` and
+`sentence` count from 0: `[1:2]` is its article 0, sentence 1); `b` goes before a background
+article's number, and the list of articles at the end says which file or id each number is.
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ def render(response: SummarizeResponse, articles: Sequence[str] = (), background
 
 
 def _sources(sources: Sequence[Source]) -> str:
-    return " ".join(f"[{'b' if s.background else ''}{s.article}:{s.sentence}]" for s in sources)
+    return " ".join(f"[{'b' if s.background else ''}{s.article + 1}:{s.sentence + 1}]" for s in sources)
 
 
 def _claim(claim: ClaimOut) -> str:
@@ -62,15 +63,15 @@ def _date(d: datetime) -> str:
 
 def _footer(response: SummarizeResponse, articles: Sequence[str], background: Sequence[str]) -> list[str]:
     lines = []
-    named = [f"[{i}] {name}" for i, name in enumerate(articles) if name]
+    named = [f"[{i}] {name}" for i, name in enumerate(articles, 1) if name]
     if named:
         lines.append("Articles: " + ", ".join(named))
-    named = [f"[b{i}] {name}" for i, name in enumerate(background) if name]
+    named = [f"[b{i}] {name}" for i, name in enumerate(background, 1) if name]
     if named:
         lines.append("Background: " + ", ".join(named))
     inp = response.input
     for page in inp.pages:
-        which = f"[{'b' if page.background else ''}{page.article}]"
+        which = f"[{'b' if page.background else ''}{page.article + 1}]"
         lines.append(
             f"{which} read from an HTML page by {page.extractor}: {page.article_chars:,} characters of"
             f" article in {page.markup_chars:,} of page" + (f", titled {page.title!r}" if page.title else "")
@@ -79,7 +80,7 @@ def _footer(response: SummarizeResponse, articles: Sequence[str], background: Se
     if inp.budget is not None:
         read += f" (budget {inp.budget})"
     if inp.left_out:
-        read += "; nothing read of " + ", ".join(f"[{i}]" for i in inp.left_out)
+        read += "; nothing read of " + ", ".join(f"[{i + 1}]" for i in inp.left_out)
     engine = f"{response.engine} engine" + (f" ({response.model})" if response.model else "")
     total = response.timings_ms.get("total")
     lines.append("; ".join([engine, read, *([f"{total:.0f} ms"] if total is not None else [])]))

@@ -23,6 +23,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from service.api import messages
 from service.api.schemas import SummarizeRequest
 
 log = logging.getLogger(__name__)
@@ -109,7 +110,7 @@ def request_body(row: dict[str, Any], options: dict[str, int]) -> dict[str, Any]
 def problems(exc: ValidationError) -> str:
     """A validation error in one line: its first few problems, each `loc: msg`."""
     errors = exc.errors()
-    shown = [f"{'.'.join(map(str, e['loc'])) or 'body'}: {e['msg']}" for e in errors[:MAX_PROBLEMS]]
+    shown = [f"{d['loc'] or 'body'}: {d['msg']}" for d in messages.details(errors[:MAX_PROBLEMS])]
     more = f" (and {len(errors) - MAX_PROBLEMS} more)" if len(errors) > MAX_PROBLEMS else ""
     return "; ".join(shown) + more
 

@@ -247,9 +247,9 @@ def test_the_served_schema_has_the_documented_bounds(client: TestClient) -> None
     assert bounds("OptionsIn", "max_words") == {"minimum": 10, "maximum": 1000}
     assert bounds("OptionsIn", "num_facts") == {"minimum": 0, "maximum": 50}
     assert bounds("SummarizeRequest", "query") == {"maxLength": 1000, "pattern": r"\S"}
-    # The hard ceiling of a request's articles: SUMMARIZER_MAX_ARTICLES (at most 100) lowers it.
-    assert bounds("SummarizeRequest", "articles") == {"minItems": 1, "maxItems": 100}
-    assert bounds("SummarizeRequest", "background") == {"maxItems": 100}
+    # The limit in force, SUMMARIZER_MAX_ARTICLES (25 by default; tests/api/test_errors.py sets it).
+    assert bounds("SummarizeRequest", "articles") == {"minItems": 1, "maxItems": 25}
+    assert bounds("SummarizeRequest", "background") == {"maxItems": 25}
     assert bounds("ArticleIn", "id") == {"maxLength": 200}
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
     assert "(`max_words` 10–1000, `num_facts` 0–50)" in readme

@@ -107,6 +107,29 @@ def test_selecting_a_fact_or_a_source_highlights_exactly_the_cited_sentence(tab:
     assert any(len(f["sources"]) > 1 for f in body["key_facts"]), "no fact with two sources was tried"
 
 
+def test_hovering_the_selected_fact_keeps_its_highlight(tab: Tab, server: str) -> None:
+    page = tab.page
+    page.goto(f"{server}/")
+    fill_articles(page, load_cluster("quake"))
+    summarize(page)
+    selected, other = (page.locator("#facts > li").nth(i).locator(".fact-text") for i in (0, 1))
+    selected.click()
+    assert selected.get_attribute("aria-current") == "true"
+
+    def background(button: Any) -> str:
+        return str(button.evaluate("b => getComputedStyle(b).backgroundColor"))
+
+    marked = background(selected)
+    page.mouse.move(0, 0)
+    assert background(selected) == marked
+    selected.hover()
+    assert background(selected) == marked
+    # An unselected fact still answers the hover, in another colour.
+    before = background(other)
+    other.hover()
+    assert background(other) not in (before, marked)
+
+
 def test_a_page_shows_the_article_read_from_it_with_the_cited_sentence(tab: Tab, server: str) -> None:
     page = tab.page
     page.goto(f"{server}/")
@@ -178,6 +201,8 @@ def test_a_422_shows_the_api_message_next_to_its_field(tab: Tab, server: str) ->
     assert text.get_attribute("aria-invalid") == "true"
     words = page.get_by_label("Summary length (words)")
     assert page.locator("#max-words-error").text_content() == details["body.options.max_words"]
+    # In words, not pydantic's ("Input should be greater than or equal to 10").
+    assert details["body.options.max_words"] == "`max_words` must be at least 10, not 5"
     assert words.get_attribute("aria-invalid") == "true"
     # The first article's box is fine, and the focus is on the first field to fix.
     assert page.locator("#articles > li").nth(0).locator(".field-error:visible").count() == 0

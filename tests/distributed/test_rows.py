@@ -97,9 +97,11 @@ def test_rows_and_bad_rows_each_say_where_they_stand(tmp_path: Path) -> None:
     assert bad["in.jsonl:5"] == (None, "needs an 'id' (a string or an integer)")
     assert bad["in.jsonl:6"] == ("a", "id 'a' was already used above")
     assert bad["in.jsonl:7"] == ("b", "needs 'documents' (or the API's 'articles')")
-    assert bad["in.jsonl:8"][1].startswith("articles: List should have at least 1 item")
-    assert bad["in.jsonl:9"][1] == "articles.0.text: Value error, text must not be blank"
-    assert bad["in.jsonl:10"][1] == "articles.0.unknown: Extra inputs are not permitted"
+    assert bad["in.jsonl:8"][1] == "articles: `articles` needs at least 1 article; it has none"
+    assert bad["in.jsonl:9"][1] == "articles.0.text: text must not be blank"
+    assert bad["in.jsonl:10"][1] == (
+        "articles.0.unknown: `unknown` is not a field this service knows (check its spelling)"
+    )
 
 
 def test_written_ids_are_the_resume_and_a_torn_last_line_is_cut(tmp_path: Path) -> None:

@@ -76,7 +76,7 @@ def test_the_api_takes_and_echoes_a_query(client: TestClient) -> None:
         assert detail["loc"] == "body.query"
         messages[bad] = detail["msg"]
     # A blank query is told what the schema asks of it: a character that is not a space.
-    assert messages["   "] == "String should match pattern '\\S'"
+    assert messages["   "] == "`query` must not be blank: leave it out, or give some text"
 
 
 def test_prompts_carry_the_query() -> None:

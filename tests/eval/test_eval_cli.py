@@ -1,12 +1,19 @@
 """`python -m eval run` refuses out-of-range flags before anything loads (exit 2, stderr says why)."""
 
+import os
+import re
+import subprocess
+import sys
+import tomllib
 from pathlib import Path
 
 import pytest
 
-from eval.__main__ import main
+from eval.__main__ import EXTRA_MODULES, main
 from eval.run import Evaluation, RunConfig
 from service.errors import InvalidInput
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.parametrize(
@@ -50,3 +57,50 @@ def test_a_run_configured_in_code_is_checked_too(tmp_path: Path) -> None:
     config = RunConfig(data=tmp_path / "missing.jsonl", out=tmp_path / "run", engine=None, max_words=5)
     with pytest.raises(InvalidInput, match="max_words must be between 10 and 1000, got 5"):
         Evaluation(config)
+
+
+# A Python whose `eval` extra is not installed: a sitecustomize that makes the named modules
+# unimportable (None in sys.modules: `import` raises ModuleNotFoundError, find_spec finds nothing).
+BLOCKER = "import sys\nfor name in {names!r}:\n    sys.modules[name] = None\n"
+
+
+def _without(tmp_path: Path, names: list[str], program: list[str]) -> subprocess.CompletedProcess[str]:
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "sitecustomize.py").write_text(BLOCKER.format(names=names))
+    env = {**os.environ, "PYTHONPATH": str(site)}
+    argv = ["run", "--data", str(tmp_path / "data.jsonl"), "--out", str(tmp_path / "run")]
+    return subprocess.run(
+        [*program, *argv], env=env, capture_output=True, text=True, timeout=120, cwd=ROOT, check=False
+    )
+
+
+@pytest.mark.parametrize(
+    ("blocked", "named"),
+    [
+        (["tqdm"], "missing: tqdm"),
+        (["rouge_score", "matplotlib"], "missing: rouge_score, matplotlib"),
+    ],
+)
+@pytest.mark.parametrize("program", ["python -m eval", "newsdigest eval"])
+def test_without_the_eval_extra_it_says_what_to_install(
+    tmp_path: Path, blocked: list[str], named: str, program: str
+) -> None:
+    argv = (
+        [sys.executable, "-m", "eval"]
+        if program == "python -m eval"
+        else [str(Path(sys.executable).parent / "newsdigest"), "eval"]
+    )
+    done = _without(tmp_path, blocked, argv)
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr
+    assert done.stdout == ""
+    assert f"the evaluation harness needs the 'eval' extra, which is not installed ({named})" in done.stderr
+    assert "pip install 'newsdigest[eval]'" in done.stderr
+    assert not (tmp_path / "run").exists()
+
+
+def test_the_extra_modules_are_the_eval_extra() -> None:
+    extra = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]["eval"]
+    packages = {re.split(r"[<>=!~\[ ;]", req, maxsplit=1)[0].replace("-", "_") for req in extra}
+    assert packages == set(EXTRA_MODULES)

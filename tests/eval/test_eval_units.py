@@ -338,3 +338,26 @@ def test_a_glued_sentence_join_is_no_invented_name() -> None:
     assert fact_checks(ex, [fact]) == {"facts": 1, "grounded": 1, "invented": 0, "support_gt1": 0}
     invented = {**fact, "text": "Funding came from Ferry Research.And Zorbania agreed."}
     assert fact_checks(ex, [invented])["invented"] == 1
+
+
+def test_report_labels_tell_apart_names_that_differ_in_case_and_mark_humans() -> None:
+    from eval.report import labels, score_table
+
+    def system(human: bool = False) -> dict[str, object]:
+        score = {"F": {"mean": 0.4, "low": 0.3, "high": 0.5}}
+        return {"n": 2, "words": 100.0, "metrics": {"rouge1": score}, **({"human_rows": 2} if human else {})}
+
+    results = {
+        "systems": {"engine:embedded": system(), "lead": system(), "Lead": system(), "human_A": system(True)},
+        "system_under_test": "engine:embedded",
+        "settings": {"baselines": ["lead", "random"], "primary_measure": "F"},
+    }
+    assert labels(results) == {
+        "engine:embedded": "engine:embedded",
+        "lead": "lead (baseline)",
+        "Lead": "lead (peer)",
+        "human_A": "human_A †",
+    }
+    table = score_table(results)
+    assert "| lead (baseline) |" in table and "| lead (peer) |" in table and "| Lead |" not in table
+    assert "| human_A † |" in table and "† a human's summaries" in table

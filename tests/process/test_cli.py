@@ -92,8 +92,8 @@ def test_the_sample_article_from_a_file_and_from_stdin_as_json_and_text(sample: 
         assert lines[:2] == ["Summary", a.summary]
         start = lines.index("Key facts") + 1
         for n, (line, fact) in enumerate(zip(lines[start : start + 5], a.key_facts, strict=True), 1):
-            assert line == f"{n}. {fact.text} [0:{fact.sources[0].sentence}] (support 1)"
-    assert f"Articles: [0] {sample}" in as_text[0].stdout and "Articles: [0] stdin" in as_text[1].stdout
+            assert line == f"{n}. {fact.text} [1:{fact.sources[0].sentence + 1}] (support 1)"
+    assert f"Articles: [1] {sample}" in as_text[0].stdout and "Articles: [1] stdin" in as_text[1].stdout
 
 
 @pytest.mark.parametrize(

@@ -67,9 +67,10 @@ def test_text_shows_summary_numbered_facts_sources_and_support(cli: Cli, ferry_f
     facts = lines[lines.index("Key facts") + 1 : lines.index("Key facts") + 1 + len(as_json["key_facts"])]
     assert len(as_json["key_facts"]) == 4
     for n, (line, fact) in enumerate(zip(facts, as_json["key_facts"], strict=True), 1):
-        sources = " ".join(f"[{s['article']}:{s['sentence']}]" for s in fact["sources"])
+        # Counted from 1 for people; the JSON counts from 0.
+        sources = " ".join(f"[{s['article'] + 1}:{s['sentence'] + 1}]" for s in fact["sources"])
         assert line == f"{n}. {fact['text']} {sources} (support {fact['support']})"
-    assert f"Articles: [0] {ferry_files[0]}, [1] {ferry_files[1]}, [2] {ferry_files[2]}" in lines
+    assert f"Articles: [1] {ferry_files[0]}, [2] {ferry_files[1]}, [3] {ferry_files[2]}" in lines
     words = as_json["input"]["total"]
     assert re.fullmatch(rf"embedded engine; read {words} of {words} words; \d+ ms", lines[-1])
 
@@ -84,6 +85,15 @@ def test_stdin_is_an_article(cli: Cli, ferry_files: list[str], client: TestClien
         (src,) = fact["sources"]
         assert src["article_id"] == "stdin"
         assert text.decode()[src["start"] : src["end"]].split() == fact["text"].split()
+
+
+def test_stdin_is_named_stdin_in_messages(cli: Cli) -> None:
+    """As its id says: an empty or undecodable stdin is `stdin`, not `-`."""
+    got = cli("summarize", "-", stdin=b"")
+    assert got.status == 3
+    assert got.err.endswith("  body.articles.0.text (stdin): `text` must not be empty\n")
+    got = cli("summarize", "-", stdin="Café".encode("latin-1"))
+    assert got.status == 3 and "bad_request: stdin is not UTF-8 text (byte 3)" in got.err
 
 
 def test_html_files_are_read_as_html(cli: Cli, tmp_path: Path, ferry: list[dict[str, Any]]) -> None:
@@ -149,7 +159,7 @@ def test_background_files_and_a_query(cli: Cli, ferry_files: list[str], client: 
     text = cli(*argv)
     lines = text.out.splitlines()
     assert lines[:2] == ["Query: What will the company do?", ""]
-    assert f"Background: [b0] {ferry_files[0]}" in lines
+    assert f"Background: [b1] {ferry_files[0]}" in lines
 
 
 def test_conflicts_and_updates_read_as_text() -> None:
@@ -210,21 +220,21 @@ def test_conflicts_and_updates_read_as_text() -> None:
         "The ferry strike went on.\n"
         "\n"
         "Key facts\n"
-        "1. Crossings stopped. [0:0] [1:2] (support 2)\n"
+        "1. Crossings stopped. [1:1] [2:3] (support 2)\n"
         "\n"
         "Conflicts (the articles disagree; no version is picked)\n"
         "- passengers\n"
-        "    6,000: It carries 6,000. [0:3] (support 1)\n"
-        "    4,500: It carries 4,500. [1:1] (support 1)\n"
+        "    6,000: It carries 6,000. [1:4] (support 1)\n"
+        "    4,500: It carries 4,500. [2:2] (support 1)\n"
         "\n"
         "Updates (the figure changed over time; newest first)\n"
         "- deaths\n"
-        "    12, 2026-03-03: 12 died. [1:0] (support 1)\n"
-        "    8, 2026-03-02T09:30:00+00:00: 8 died. [b0:4] (support 1)\n"
+        "    12, 2026-03-03: 12 died. [2:1] (support 1)\n"
+        "    8, 2026-03-02T09:30:00+00:00: 8 died. [b1:5] (support 1)\n"
         "\n"
-        "Articles: [0] a.txt, [1] b.txt\n"
-        "Background: [b0] old.txt\n"
-        "seq2seq engine (tiny-t5); read 512 of 900 tokens (budget 512); nothing read of [2]; 1234 ms\n"
+        "Articles: [1] a.txt, [2] b.txt\n"
+        "Background: [b1] old.txt\n"
+        "seq2seq engine (tiny-t5); read 512 of 900 tokens (budget 512); nothing read of [3]; 1234 ms\n"
     )
 
 
@@ -238,7 +248,7 @@ def test_conflicts_and_updates_read_as_text() -> None:
             ["FILES", "empty.txt"],
             {},
             3,
-            "body.articles.3.text (empty.txt): String should have at least 1 character",
+            "body.articles.3.text (empty.txt): `text` must not be empty",
         ),
         (["FILES"], {"SUMMARIZER_MAX_ARTICLES": "2"}, 3, "invalid_request: at most 2 articles per request"),
         (
@@ -265,10 +275,10 @@ def test_conflicts_and_updates_read_as_text() -> None:
             ["FILES", "--max-words", "5"],
             {},
             3,
-            "body.options.max_words: Input should be greater than or equal to 10",
+            "body.options.max_words: `max_words` must be at least 10, not 5",
         ),
         (["-", "-"], {}, 2, "stdin (-) can be read only once"),
-        (["blank.txt"], {}, 3, "blank.txt): Value error, text must not be blank"),
+        (["blank.txt"], {}, 3, "blank.txt): text must not be blank"),
         (["symbols.txt"], {}, 3, "invalid_request: the articles contain no sentences"),
     ],
     ids=[
@@ -316,7 +326,8 @@ def test_a_request_file_that_is_not_json(cli: Cli, ferry_files: list[str]) -> No
     )
     Path("request.json").write_text('{"articles": [{"text": "A ferry sailed."}], "extra": 1}')
     got = cli("summarize", "request.json")
-    assert got.status == 3 and "body.extra: Extra inputs are not permitted" in got.err
+    assert got.status == 3
+    assert "body.extra: `extra` is not a field this service knows (check its spelling)" in got.err
     got = cli("summarize", "request.json", ferry_files[0])
     assert got.status == 2 and "must be the only FILE" in got.err
 
@@ -449,13 +460,13 @@ def test_the_sample_article_from_a_file_and_from_stdin(cli: Cli) -> None:
         assert text[src.start : src.end].split() == fact.text.split()
     for got in (cli("summarize", str(SAMPLE)), cli("summarize", "-", stdin=SAMPLE.read_bytes())):
         assert got.status == 0
-        assert got.out.startswith(f"Summary\n{a.summary}\n\nKey facts\n1. {a.key_facts[0].text} [0:")
+        assert got.out.startswith(f"Summary\n{a.summary}\n\nKey facts\n1. {a.key_facts[0].text} [1:")
 
 
 def test_a_page_file_says_it_was_read_through_the_extractor(cli: Cli) -> None:
     page = Path(__file__).parents[1] / "data" / "pages" / "harbour-talks.html"
     got = cli("summarize", str(page), "-n", "2")
     assert got.status == 0, got.err
-    assert "[0] read from an HTML page by trafilatura" in got.out
+    assert "[1] read from an HTML page by trafilatura" in got.out
     assert "characters of article in" in got.out and "Harbour talks resume in Valmora" in got.out
     assert "cookies" not in got.out and "26 people" not in got.out

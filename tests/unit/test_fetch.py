@@ -463,7 +463,7 @@ def test_cli_summarizes_the_links_and_reports_the_one_that_failed(cli: Cli, news
     got = cli("summarize", good, news.url("/1.txt"), missing)
     assert got.status == 0, got.err
     assert got.out.startswith("Summary\n")
-    assert f"Articles: [0] {good}, [1] {news.url('/1.txt')}" in got.out
+    assert f"Articles: [1] {good}, [2] {news.url('/1.txt')}" in got.out
     assert got.err == (
         f"newsdigest: warning: fetch_failed: could not fetch {missing}: the server answered 404 Not Found"
         " (left out)\n"

@@ -1,6 +1,7 @@
 """The README stays true: every setting is documented, and CI runs the README's test command."""
 
 import re
+import tomllib
 from pathlib import Path
 
 from service.settings import Settings
@@ -20,3 +21,19 @@ def test_ci_runs_the_readme_test_command() -> None:
     command = re.search(r"```bash\n(.+?)\n```", section, flags=re.S)
     assert command is not None
     assert command.group(1).strip() in (ROOT / ".ci" / "run").read_text()
+
+
+def test_the_first_install_line_takes_the_cpu_torch() -> None:
+    """The line a newcomer copies first installs PyTorch's CPU build (not PyPI's multi-GB CUDA
+    build) before the project, at the version the project pins; the GPU line stands beside it."""
+    readme = (ROOT / "README.md").read_text()
+    section = readme.split("## Start the service", 1)[1].split("\n## ", 1)[0]
+    command = re.search(r"```bash\n(.+?)\n```", section, flags=re.S)
+    assert command is not None
+    pins = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+    torch = next(p for p in pins if p.startswith("torch"))
+    cpu = f'pip install "{torch}" --index-url https://download.pytorch.org/whl/cpu'
+    steps = command.group(1).split(" && ")
+    assert cpu in steps
+    assert steps.index(cpu) < steps.index("pip install -e .")
+    assert "CUDA build" in section

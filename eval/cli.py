@@ -1,0 +1,483 @@
+"""`python -m eval run ...`: score a system against references, beside baselines and other systems.
+
+`python -m eval paraphrase ...`: the precision of key-fact support on MSRP sentence pairs.
+
+`python -m eval conflicts {mine,export,score} ...`: the precision and recall of reported conflicts
+on labelled sentence pairs (docs/conflict-labels.md).
+
+`python -m eval pages --data PAGES.jsonl.gz ...`: raw web pages sent as articles; how much of each
+summary and key fact is in the page's article, refusals and times (eval/pages/).
+
+`python -m eval duplicates --data PATH ...`: pairs of key facts in one answer that say the same
+thing, per dataset (eval/duplicates/, docs/duplicates.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from eval.baselines import BASELINES
+from eval.conflicts import (
+    CANDIDATES,
+    DEFAULT_NUM_FACTS,
+    MineConfig,
+    ScoreConfig,
+    conflicts_table,
+    data_spec,
+    run_export,
+    run_mine,
+    run_score,
+)
+from eval.conflicts import RESULTS as CONFLICT_RESULTS
+from eval.data import DEFAULT_FIELDS, DataError, Fields
+from eval.duplicates import DEFAULT_NUM_FACTS as DUPLICATES_NUM_FACTS
+from eval.duplicates import RESULTS as DUPLICATES_RESULTS
+from eval.duplicates import DuplicatesConfig, duplicates_table, run_duplicates
+from eval.pages.report import pages_table
+from eval.pages.run import RESULTS as PAGES_RESULTS
+from eval.pages.run import PagesConfig, run_pages
+from eval.paraphrase import RESULTS, ParaphraseConfig, paraphrase_table, run_paraphrase
+from eval.report import facts_table, paired_table, score_table
+from eval.rouge.perl_options import RougeOptionError
+from eval.rouge.unicode import TOKENIZERS
+from eval.run import Evaluation, RunConfig, RunError
+from eval.systems import ENGINE_NAMES, MAX_WORDS_RANGE, NUM_FACTS_RANGE, EngineName
+
+
+def _int_in(low: int, high: int | None = None) -> Callable[[str], int]:
+    """An argparse type: an integer in [low, high] (no upper bound when high is None)."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
+        if value < low or (high is not None and value > high):
+            bounds = f"between {low} and {high}" if high is not None else f"at least {low}"
+            raise argparse.ArgumentTypeError(f"must be {bounds}, got {value}")
+        return value
+
+    return parse
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m eval", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="evaluate a system on a dataset")
+    run.add_argument("--data", type=Path, required=True, help="JSONL, one cluster a line")
+    run.add_argument("--out", type=Path, required=True, help="run directory (results, rows, report)")
+    run.add_argument(
+        "--format",
+        choices=sorted(DEFAULT_FIELDS),
+        default="native",
+        help="data layout: native, multinews (documents joined by |||||), cnndm",
+    )
+    run.add_argument("--id-field", help="field with the example id")
+    run.add_argument("--documents-field", help="field with the documents")
+    run.add_argument("--references-field", help="field with the reference summaries")
+    run.add_argument("--limit", type=_int_in(1), help="only the first N examples")
+    system = run.add_mutually_exclusive_group()
+    system.add_argument(
+        "--engine",
+        choices=ENGINE_NAMES,
+        default="embedded",
+        help="engine run in this process (default: embedded)",
+    )
+    system.add_argument("--url", help="a running service to evaluate instead, e.g. http://127.0.0.1:8000")
+    system.add_argument("--no-engine", action="store_true", help="score only given outputs and baselines")
+    run.add_argument("--model", help="seq2seq checkpoint (hub id or directory); implies --engine seq2seq")
+    run.add_argument("--concurrency", type=_int_in(1), default=4, help="parallel requests with --url")
+    run.add_argument(
+        "--retries",
+        type=_int_in(0),
+        default=6,
+        help="with --url: retries per example on 429/5xx and connection errors (backoff)",
+    )
+    run.add_argument(
+        "--systems",
+        type=Path,
+        nargs="*",
+        default=[],
+        help="other systems' outputs: JSONL {cluster_id|id, system, summary}, or an official ROUGE-1.5.5"
+        " config (XML, e.g. DUC's rougejk.in) whose peers are read as systems peer-ID",
+    )
+    run.add_argument(
+        "--baselines",
+        default=",".join(BASELINES),
+        help=f"comma-separated, from {', '.join(BASELINES)}; empty for none",
+    )
+    run.add_argument(
+        "--rouge",
+        choices=["rouge-score", "1.5.5"],
+        default="rouge-score",
+        help="ROUGE convention: Google's rouge-score, or the official perl's numbers",
+    )
+    run.add_argument(
+        "--rouge-options", default="", help='perl options with --rouge 1.5.5, e.g. "-n 4 -m -a -l 100 -x"'
+    )
+    run.add_argument("--no-stem", action="store_true", help="rouge-score without Porter stemming")
+    run.add_argument(
+        "--jackknife",
+        action="store_true",
+        help="average over leave-one-out reference subsets (DUC's human-comparable scores)",
+    )
+    run.add_argument(
+        "--wordnet-order",
+        help="1.5.5 -m: WordNet exception lists, later wins on shared"
+        " keys (default adj,adv,noun,verb as NIST's runs; SumRepo's DUC 2004: adv,adj,noun,verb)",
+    )
+    run.add_argument(
+        "--rouge-tokenizer",
+        choices=list(TOKENIZERS),
+        default="default",
+        help="default: the convention's own (ASCII letters and digits only); unicode: any script, each"
+        " CJK character a token, stemming for ASCII words only",
+    )
+    run.add_argument(
+        "--max-words",
+        type=_int_in(*MAX_WORDS_RANGE),
+        default=100,
+        help="summary budget for all systems ({} to {}, as the service allows)".format(*MAX_WORDS_RANGE),
+    )
+    run.add_argument(
+        "--num-facts",
+        type=_int_in(*NUM_FACTS_RANGE),
+        default=5,
+        help="key facts asked of the system ({} to {})".format(*NUM_FACTS_RANGE),
+    )
+    run.add_argument("--seed", type=int, default=0, help="seed of the random baseline and bootstraps")
+    run.add_argument("--resume", action="store_true", help="continue an interrupted run in --out")
+    run.add_argument(
+        "--no-query",
+        action="store_true",
+        help="leave the data's queries (topics) out: generic summaries of query-focused data",
+    )
+    run.add_argument(
+        "--split-by-date",
+        type=float,
+        metavar="SHARE",
+        help="update task from dated data: each example's latest SHARE of documents (e.g. 0.5) are "
+        "new, the earlier ones are background the reader has read; scores how much of each summary "
+        "was already in the background",
+    )
+    run.add_argument(
+        "--no-background",
+        action="store_true",
+        help="with --split-by-date or rows' 'background': send the new documents alone (the "
+        "comparison run: a plain summary of them)",
+    )
+    run.add_argument("-v", "--verbose", action="store_true")
+    para = sub.add_parser(
+        "paraphrase", help="precision of key-fact support on MSRP sentence pairs (docs/key-facts.md)"
+    )
+    para.add_argument("--data", type=Path, required=True, help="MSRP TSV, e.g. msr_paraphrase_test.tsv")
+    para.add_argument("--out", type=Path, help="write results.json and pairs.jsonl here")
+    para.add_argument("--limit", type=_int_in(1), help="only the first N pairs")
+    para.add_argument("--engine", choices=ENGINE_NAMES, default="embedded", help="engine run in this process")
+    para.add_argument("--model", help="seq2seq checkpoint (hub id or directory); implies --engine seq2seq")
+    para.add_argument("--batch-size", type=_int_in(1), default=64, help="pairs per engine call")
+    para.add_argument(
+        "--curve",
+        type=_thresholds,
+        default=(),
+        help="comma-separated merge thresholds (0-1) to also run at: the precision-recall curve",
+    )
+    para.add_argument("-v", "--verbose", action="store_true")
+    _conflicts_parser(sub)
+    _pages_parser(sub)
+    _duplicates_parser(sub)
+    return parser
+
+
+def _duplicates_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    dup = sub.add_parser(
+        "duplicates", help="pairs of key facts in one answer that say the same thing (docs/duplicates.md)"
+    )
+    dup.add_argument(
+        "--data",
+        type=_data_spec,
+        action="append",
+        required=True,
+        help="cluster JSONL as PATH or NAME=PATH (NAME: the dataset; default: the file name up to '_')",
+    )
+    dup.add_argument("--out", type=Path, help="write results.json, pairs.jsonl and sample.jsonl here")
+    dup.add_argument("--engine", choices=ENGINE_NAMES, default="embedded", help="engine run in this process")
+    dup.add_argument("--model", help="seq2seq checkpoint (hub id or directory); implies --engine seq2seq")
+    dup.add_argument(
+        "--num-facts",
+        type=_int_in(*NUM_FACTS_RANGE),
+        default=DUPLICATES_NUM_FACTS,
+        help=f"key facts asked of the system (default {DUPLICATES_NUM_FACTS})",
+    )
+    dup.add_argument("--batch-size", type=_int_in(1), default=8, help="clusters per engine call")
+    dup.add_argument("--limit", type=_int_in(1), help="only the first N clusters of each dataset")
+    dup.add_argument("--seed", type=int, default=0, help="seed of the hand-check sample")
+    dup.add_argument(
+        "--handcheck",
+        type=Path,
+        help="a hand-check label file (eval/labels/duplicate_handcheck.jsonl): the checker's agreement",
+    )
+    dup.add_argument("-v", "--verbose", action="store_true")
+
+
+def _duplicates(args: argparse.Namespace) -> int:
+    config = DuplicatesConfig(
+        data=args.data,
+        out=args.out,
+        engine="seq2seq" if args.model else args.engine,
+        model=args.model,
+        num_facts=args.num_facts,
+        batch_size=args.batch_size,
+        limit=args.limit,
+        seed=args.seed,
+        handcheck=args.handcheck,
+    )
+    try:
+        results = run_duplicates(config)
+    except (DataError, FileNotFoundError, ValueError) as exc:
+        sys.stderr.write(f"error: {exc}\n")
+        return 2
+    sys.stdout.write(duplicates_table(results))
+    if args.out:
+        sys.stdout.write(f"results: {args.out / DUPLICATES_RESULTS}\n")
+    return 0
+
+
+def _pages_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    pages = sub.add_parser(
+        "pages", help="raw web pages as articles: is what the service says in the article? (eval/pages/)"
+    )
+    pages.add_argument(
+        "--data",
+        type=Path,
+        required=True,
+        help="pages JSONL(.gz): {id, html, article_body | expected_article_html | expected_text}",
+    )
+    pages.add_argument(
+        "--url", help="a running service, e.g. http://127.0.0.1:8000 (default: the app in this process)"
+    )
+    pages.add_argument(
+        "--max-words",
+        type=_int_in(*MAX_WORDS_RANGE),
+        help="summary budget sent with each page (default: the service's)",
+    )
+    pages.add_argument(
+        "--num-facts", type=_int_in(*NUM_FACTS_RANGE), help="key facts asked (default: the service's)"
+    )
+    pages.add_argument("--out", type=Path, help="write results.json, pages.jsonl and failures.jsonl here")
+    pages.add_argument("--limit", type=_int_in(1), help="only the first N pages")
+    pages.add_argument("-v", "--verbose", action="store_true")
+
+
+def _pages(args: argparse.Namespace) -> int:
+    config = PagesConfig(
+        data=args.data,
+        url=args.url,
+        max_words=args.max_words,
+        num_facts=args.num_facts,
+        out=args.out,
+        limit=args.limit,
+    )
+    try:
+        results = run_pages(config)
+    except (DataError, FileNotFoundError, TimeoutError, RuntimeError) as exc:
+        sys.stderr.write(f"error: {exc}\n")
+        return 2
+    sys.stdout.write(pages_table(results))
+    if args.out:
+        sys.stdout.write(f"results: {args.out / PAGES_RESULTS}\n")
+    return 0
+
+
+def _thresholds(text: str) -> tuple[float, ...]:
+    try:
+        values = tuple(float(v) for v in text.split(",") if v.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected numbers separated by commas, got {text!r}") from None
+    if not values or any(not 0.0 <= v <= 1.0 for v in values):
+        raise argparse.ArgumentTypeError(f"thresholds must lie in [0, 1], got {text!r}")
+    return values
+
+
+def _data_spec(text: str) -> tuple[str, Path]:
+    try:
+        return data_spec(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _conflicts_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    conf = sub.add_parser(
+        "conflicts",
+        help="precision and recall of reported conflicts on labelled pairs (docs/conflict-labels.md)",
+    )
+    steps = conf.add_subparsers(dest="step", required=True)
+    data_help = (
+        "cluster JSONL as PATH or NAME=PATH (NAME: the label rows' dataset; default: the file name up to '_')"
+    )
+    mine = steps.add_parser("mine", help="candidate pairs to label, with their text (local use only)")
+    mine.add_argument("--data", type=_data_spec, action="append", required=True, help=data_help)
+    mine.add_argument("--out", type=Path, required=True, help=f"writes {CANDIDATES} here (never commit it)")
+    mine.add_argument(
+        "--per-cluster", type=_int_in(0), default=3, help="pairs from the harness's rules per cluster"
+    )
+    mine.add_argument("--labels", type=Path, help="a label file: pairs labelled already are not mined again")
+    mine.add_argument("--no-engine", action="store_true", help="leave out the pairs the engine reports")
+    score = steps.add_parser("score", help="run the system on the labelled clusters and score its conflicts")
+    score.add_argument(
+        "--labels", type=Path, required=True, help="label file, e.g. eval/labels/conflicts.jsonl"
+    )
+    score.add_argument("--data", type=_data_spec, action="append", required=True, help=data_help)
+    score.add_argument("--out", type=Path, help="write results.json, pairs.jsonl and unlabeled.jsonl here")
+    score.add_argument("--batch-size", type=_int_in(1), default=8, help="clusters per engine call")
+    for step, num_facts in ((mine, NUM_FACTS_RANGE[1]), (score, DEFAULT_NUM_FACTS)):
+        step.add_argument(
+            "--engine", choices=ENGINE_NAMES, default="embedded", help="engine run in this process"
+        )
+        step.add_argument(
+            "--model", help="seq2seq checkpoint (hub id or directory); implies --engine seq2seq"
+        )
+        step.add_argument(
+            "--num-facts",
+            type=_int_in(*NUM_FACTS_RANGE),
+            default=num_facts,
+            help=f"key facts asked (the engine reports at most as many conflicts; default {num_facts})",
+        )
+        step.add_argument("-v", "--verbose", action="store_true")
+    export = steps.add_parser("export", help="add labelled candidates to the label file, text dropped")
+    export.add_argument(
+        "candidates", type=Path, nargs="+", help="candidates.jsonl / unlabeled.jsonl, labels filled"
+    )
+    export.add_argument("--labels", type=Path, required=True, help="label file to add to (made if absent)")
+    export.add_argument("-v", "--verbose", action="store_true")
+
+
+def _conflicts(args: argparse.Namespace) -> int:
+    out = sys.stdout
+    try:
+        if args.step == "export":
+            counts = run_export(args.candidates, args.labels)
+            out.write(f"{counts['added']} labels added, {counts['total']} in {args.labels}\n")
+            return 0
+        engine: EngineName = "seq2seq" if args.model else args.engine
+        if args.step == "mine":
+            mined = run_mine(
+                MineConfig(
+                    data=args.data,
+                    out=args.out,
+                    per_cluster=args.per_cluster,
+                    labels=args.labels,
+                    engine=None if args.no_engine else engine,
+                    model=args.model,
+                    num_facts=args.num_facts,
+                )
+            )
+            reasons = ", ".join(f"{k} {v}" for k, v in mined["by_reason"].items())
+            out.write(f"{mined['candidates']} candidates in {args.out / CANDIDATES} ({reasons})\n")
+            return 0
+        results = run_score(
+            ScoreConfig(
+                labels=args.labels,
+                data=args.data,
+                out=args.out,
+                engine=engine,
+                model=args.model,
+                num_facts=args.num_facts,
+                batch_size=args.batch_size,
+            )
+        )
+    except (DataError, FileNotFoundError, ValueError) as exc:
+        sys.stderr.write(f"error: {exc}\n")
+        return 2
+    out.write(conflicts_table(results))
+    if args.out:
+        out.write(f"results: {args.out / CONFLICT_RESULTS}\n")
+    return 0
+
+
+def _paraphrase(args: argparse.Namespace) -> int:
+    config = ParaphraseConfig(
+        data=args.data,
+        out=args.out,
+        limit=args.limit,
+        engine="seq2seq" if args.model else args.engine,
+        model=args.model,
+        batch_size=args.batch_size,
+        curve=args.curve,
+    )
+    try:
+        results = run_paraphrase(config)
+    except (DataError, FileNotFoundError, ValueError) as exc:
+        sys.stderr.write(f"error: {exc}\n")
+        return 2
+    sys.stdout.write(paraphrase_table(results))
+    if args.out:
+        sys.stdout.write(f"results: {args.out / RESULTS}\n")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
+    )
+    if args.command == "paraphrase":
+        return _paraphrase(args)
+    if args.command == "conflicts":
+        return _conflicts(args)
+    if args.command == "pages":
+        return _pages(args)
+    if args.command == "duplicates":
+        return _duplicates(args)
+    defaults = DEFAULT_FIELDS[args.format]
+    fields = Fields(
+        id=args.id_field or defaults.id,
+        documents=args.documents_field or defaults.documents,
+        references=args.references_field or defaults.references,
+    )
+    engine: EngineName | None = None
+    if not (args.no_engine or args.url):
+        engine = "seq2seq" if args.model else args.engine
+    config = RunConfig(
+        data=args.data,
+        out=args.out,
+        format=args.format,
+        fields=fields,
+        limit=args.limit,
+        engine=engine,
+        model=args.model,
+        url=args.url,
+        concurrency=args.concurrency,
+        retries=args.retries,
+        systems=args.systems,
+        baselines=tuple(b for b in args.baselines.split(",") if b),
+        rouge=args.rouge,
+        rouge_options=args.rouge_options,
+        stem=not args.no_stem,
+        jackknife=args.jackknife,
+        wordnet_order=tuple(args.wordnet_order.split(",")) if args.wordnet_order else None,
+        rouge_tokenizer=args.rouge_tokenizer,
+        max_words=args.max_words,
+        num_facts=args.num_facts,
+        seed=args.seed,
+        resume=args.resume,
+        use_query=not args.no_query,
+        split_by_date=args.split_by_date,
+        use_background=not args.no_background,
+    )
+    try:
+        results = Evaluation(config).run()
+    except (DataError, RunError, RougeOptionError, FileNotFoundError, FileExistsError, ValueError) as exc:
+        sys.stderr.write(f"error: {exc}\n")
+        return 2
+    out = sys.stdout
+    out.write(score_table(results))
+    for table in (paired_table(results), facts_table(results)):
+        if table:
+            out.write("\n" + table)
+    out.write(f"\nreport: {args.out / 'report.md'}\n")
+    return 0
