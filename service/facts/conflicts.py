@@ -138,13 +138,33 @@ class Found:
         """The key this sentence gives `key`'s frame under: itself, or its noun's with no event."""
         return key if key in self.single else ("", key[1])
 
+    @cached_property
+    def keys(self) -> frozenset[Key]:
+        return frozenset(self.single)
+
+    @cached_property
+    def bare_nouns(self) -> frozenset[str]:
+        """Nouns this sentence gives with no event."""
+        return frozenset(noun for event, noun in self.single if not event)
+
+    @cached_property
+    def event_nouns(self) -> frozenset[str]:
+        """Nouns this sentence gives with an event."""
+        return frozenset(noun for event, noun in self.single if event)
+
     def keys_with(self, other: Found) -> list[Key]:
         """The keys both give; and where one gives a noun with an event and the other the same
-        noun with none ("winning 146 seats in Sunday's vote" / "142 seats"), the event's key."""
-        mine, theirs = self.single.keys(), other.single.keys()
-        loose = {k for k in mine if k[0] and k not in theirs and ("", k[1]) in theirs}
-        loose |= {k for k in theirs if k[0] and k not in mine and ("", k[1]) in mine}
-        return sorted((mine & theirs) | loose)
+        noun with none ("winning 146 seats in Sunday's vote" / "142 seats"), the event's key.
+        Called for every close pair of a cluster: the common case (nothing shared) is two set
+        intersections."""
+        shared = self.keys & other.keys
+        mine = self.event_nouns & other.bare_nouns
+        theirs = other.event_nouns & self.bare_nouns
+        if not (mine or theirs):
+            return sorted(shared) if shared else []
+        loose = {k for k in self.keys - other.keys if k[0] and k[1] in mine}
+        loose |= {k for k in other.keys - self.keys if k[0] and k[1] in theirs}
+        return sorted(shared | loose)
 
 
 def _read(s: Sentence, roles: Mapping[str, str]) -> Found | None:
