@@ -18,6 +18,7 @@ from service.engines.base import Engine, Stops
 from service.errors import Cancelled, check
 from service.facts.finish import Draft
 from service.facts.reading import Reading
+from service.nlp.referents import place_after_referents, surnames
 from service.nlp.selection import LEAD_BONUS, select_sentences
 from service.nlp.sentences import Sentence, fit_words
 from service.nlp.words import count_words
@@ -60,6 +61,7 @@ class EmbeddedEngine(Engine):
         avoid = r.avoid
         max_words = cluster.options.max_words
         check(stop)
+        names = surnames(sentences)
         chosen = select_sentences(
             sentences,
             salience,
@@ -68,9 +70,12 @@ class EmbeddedEngine(Engine):
             avoid=avoid,
             relevance=weight,
             lead_bonus=lead_bonus,
+            names=names,
         )
         if chosen:
-            summary = " ".join(s.text for s in order(chosen, r.published[: r.articles]))
+            # A sentence leaning on another chosen one reads after it ("Juppe ..." after "Alain Juppe").
+            ordered = place_after_referents(order(chosen, r.published[: r.articles]), names)
+            summary = " ".join(s.text for s in ordered)
         else:  # the budget is below every usable sentence: cut the most salient sentence
             flat = [s for article in sentences for s in article]
             top = max(

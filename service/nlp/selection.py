@@ -9,13 +9,13 @@ embedded summaries and for what enters a model.
 from __future__ import annotations
 
 import math
-import re
 import threading
 from collections.abc import Callable, Sequence
 
 import numpy as np
 
 from service.errors import check
+from service.nlp.referents import DANGLING_RE, introduces, needs, says_nothing, surnames
 from service.nlp.salience import MAX_POOL, Concept, Salience, top_sentences
 from service.nlp.sentences import Sentence
 from service.nlp.similarity import cosine_matrix
@@ -32,20 +32,18 @@ COVERAGE_WEIGHT = 10.0  # weight of cluster coverage against concept weight (art
 COVERAGE_CAP = 0.1  # a sentence counts as covered at this share of its similarity to the cluster
 
 
-# Sentences that lean on the one before them ("But ...", "He said ...") dangle once taken out of
-# their article; leaving them out costs nothing measurable on DUC 2004 and reads better.
-DANGLING_RE = re.compile(
-    r"^(?:``|[\"“])?(?:But|And|Or|So|Yet|However|Still|Also|Instead|Meanwhile|Nevertheless|Moreover|"
-    r"Then|He|She|They|It|His|Her|Their|Its|This|That|These|Those|There)\b"
-)
-
-
 def _usable(s: Sentence) -> bool:
-    """Whole, self-standing sentences only: no headlines, fragments, split quotations or dangling starts."""
+    """Whole, self-standing sentences only: no headlines, fragments, split quotations, dangling
+    starts, or lines about the reporting rather than the news (`says_nothing`)."""
     if not s.complete or not MIN_WORDS <= s.n_words <= MAX_WORDS:
         return False
     quotes = len(QUOTE_RE.findall(s.text))
-    return quotes % 2 == 0 and not s.text[0].islower() and not DANGLING_RE.match(s.text)
+    return (
+        quotes % 2 == 0
+        and not s.text[0].islower()
+        and not DANGLING_RE.match(s.text)
+        and not says_nothing(s.text)
+    )
 
 
 def _lead(s: Sentence, bonus: float = LEAD_BONUS) -> float:
@@ -73,6 +71,7 @@ def select_sentences(
     avoid: frozenset[tuple[int, int]] = frozenset(),
     relevance: Callable[[Sentence], float] | None = None,
     lead_bonus: float = LEAD_BONUS,
+    names: frozenset[str] | None = None,
 ) -> list[Sentence]:
     """Greedy budgeted selection: the chosen sentences' costs (words by default) never exceed `budget`.
 
@@ -83,6 +82,10 @@ def select_sentences(
     are taken first, whatever their gain, and count against the budget. `avoid` holds (article,
     sentence) pairs never to choose (they still count as what the others cover), such as the
     versions of a disputed figure. `stop`, once set, ends the work (`Cancelled`).
+
+    A sentence leaning on a referent (`referents.needs`: "Juppe demanded ...", '"...," he said.')
+    waits until the selection holds its article's previous sentence or, for a bare surname, a
+    sentence naming the person in full; `names` are the cluster's surnames (found when None).
     """
     flat = [s for article in sentences for s in article]
     if len(flat) > MAX_POOL:
@@ -122,6 +125,20 @@ def select_sentences(
     has[rows, cols] = 1.0
     uncovered = np.array([salience.weights[c] for c in concept_ids], dtype=np.float64)
     taken = np.zeros(len(candidates), dtype=bool)
+    # Leaning candidates wait for what they lean on: by the key of its previous sentence, and by
+    # the surname a chosen sentence must name in full.
+    if names is None:
+        names = surnames(sentences)
+    ready = np.ones(len(candidates), dtype=bool)
+    wait_previous: dict[tuple[int, int], list[int]] = {}
+    wait_name: dict[str, list[int]] = {}
+    for c, k in enumerate(candidates):
+        need = needs(flat[k], names)
+        if need is not None:
+            ready[c] = False
+            wait_previous.setdefault(need.previous, []).append(c)
+            if need.surname:
+                wait_name.setdefault(need.surname, []).append(c)
     nearest = np.full(len(candidates), -np.inf, dtype=np.float32)  # highest sim to a chosen one
     slot = {k: c for c, k in enumerate(candidates)}
     chosen: list[int] = []
@@ -139,6 +156,11 @@ def select_sentences(
         if k in slot:
             taken[slot[k]] = True
         remaining -= cost(flat[k])
+        for c in wait_previous.pop((flat[k].article, flat[k].index), []):
+            ready[c] = True
+        for name in [n for n in wait_name if introduces(flat[k], n)]:
+            for c in wait_name.pop(name):
+                ready[c] = True
 
     for s in start:
         take(index[(s.article, s.index)])
@@ -152,7 +174,7 @@ def select_sentences(
         score = gain / length * lead
         # The best candidate that fits, adds something and does not repeat a chosen sentence;
         # among equal scores the earliest (argmax takes the first).
-        ok = ~taken & (costs <= remaining) & (gain > 0) & (score > 0) & (nearest < NEAR_DUPLICATE)
+        ok = ~taken & ready & (costs <= remaining) & (gain > 0) & (score > 0) & (nearest < NEAR_DUPLICATE)
         if not ok.any():
             break
         take(candidates[int(np.argmax(np.where(ok, score, -np.inf)))])

@@ -10,7 +10,7 @@ import pytest
 from service.domain import Claim, Conflict, SourceRef, Update
 from service.engines.embedded import EmbeddedEngine
 from service.facts.assemble import Disputes, qualify
-from service.facts.features import says_nothing
+from service.nlp.referents import says_nothing
 from service.facts.grounding import ground_items
 from service.facts.same_fact import THRESHOLD, Wording, score
 from service.nlp.sentences import analyze
