@@ -150,6 +150,7 @@ _CREDIT_RE = re.compile(
     r"(?:[,.!?]\s*(?:''|[\"”’'])|--|—)\s*,?\s*([A-Z][A-Za-z'\-]+)\s+"
     r"(?:said|says|added|adds|told|asked|explained|noted|declared|insisted|continued|wrote|warned|replied)\b"
     r"|\b(?:said|says|added|adds|asked|wrote|warned)\s+(he|she|they)\s*[.,;]"
+    r"|[,.!?]\s*(?:''|[\"”’'])\s*(he|she|they)\s+(?:said|says|added|adds|told|asked|wrote|warned)\b"
 )
 
 
@@ -198,7 +199,7 @@ def dangling(summary: str, documents: Sequence[str]) -> list[Dangling]:
             out.append(Dangling(i, "surname", word, s))
             continue
         for m in _CREDIT_RE.finditer(s):
-            who = _bare(m.group(1) or m.group(2))
+            who = _bare(m.group(1) or m.group(2) or m.group(3))
             if who.lower() in _PRONOUNS:
                 bad = not follows_on and not _person_before_credit(s, m.start())
             else:

@@ -13,8 +13,8 @@ import numpy as np
 from service.domain import KeyFact
 from service.errors import check
 from service.facts.features import features, source_ref
-from service.nlp.referents import DANGLING_RE, needs, says_nothing, surnames
 from service.facts.same_fact import same_fact_matrix
+from service.nlp.referents import DANGLING_RE, needs, says_nothing, surnames
 from service.nlp.salience import Salience, top_sentences
 from service.nlp.sentences import Sentence
 from service.nlp.similarity import cosine_matrix

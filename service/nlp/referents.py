@@ -11,6 +11,7 @@ is about the reporting, not the news: "did not immediately respond to a request 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -87,8 +88,9 @@ def _bare(word: str) -> str:
     return _POSSESSIVE_RE.sub("", word)
 
 
-def _full_names(text: str) -> Iterable[tuple[int, str]]:
-    """(offset, surname) of each "Given Surname" ("Alain Juppe", "Bill J. Clinton") in `text`."""
+def _full_names(text: str) -> Iterable[tuple[int, str, str]]:
+    """(offset of the surname, surname, full name) of each "Given Surname" ("Alain Juppe", "Bill J.
+    Clinton") in `text`."""
     tokens = list(_WORD_RE.finditer(text))
     for i in range(1, len(tokens)):
         given, last = tokens[i - 1], tokens[i]
@@ -101,30 +103,40 @@ def _full_names(text: str) -> Iterable[tuple[int, str]]:
             continue
         if g.lower() in _NOT_GIVEN_NAMES or s.lower() in _NOT_GIVEN_NAMES or not g[1:2].islower():
             continue
-        yield last.start(), _bare(s)
+        yield last.start(), _bare(s), f"{g} {_bare(s)}"
+
+
+_SPEECH = frozenset("said says told added asked wrote".split())
+_TITLE_WORDS = frozenset(
+    "mr mrs ms dr sen rep gov gen president minister chancellor premier judge justice secretary mayor".split()
+)
 
 
 def surnames(sentences: Sequence[Sequence[Sentence]]) -> frozenset[str]:
-    """Words the cluster uses as a person's surname: the last of a full name ("Alain Juppe") that is
-    also written alone ("Juppe said"), never in lower case and never after "in" (a place)."""
+    """Words the cluster uses as a person's surname: the last of a full name ("Alain Juppe") that
+    also stands alone as a speaker or after a title ("Juppe said", "said Juppe", "Mr. Juppe"), and
+    is never written in lower case nor after "in" (a place)."""
     full: set[str] = set()
     alone: set[str] = set()
     lower: set[str] = set()
     placed: set[str] = set()
     for article in sentences:
         for s in article:
-            named = {at for at, _ in _full_names(s.text)}
-            full.update(name for _, name in _full_names(s.text))
-            previous = ""
-            for m in _WORD_RE.finditer(s.text):
-                w = m.group(0)
+            full.update(name for _, name, _ in _full_names(s.text))
+            tokens = [m.group(0) for m in _WORD_RE.finditer(s.text)]
+            for i, w in enumerate(tokens):
                 if w[0].islower():
                     lower.add(w)
-                elif m.start() not in named and not previous[:1].isupper():
-                    alone.add(_bare(w))
-                if previous == "in":
+                    continue
+                before = tokens[i - 1] if i else ""
+                after = tokens[i + 1] if i + 1 < len(tokens) else ""
+                titled = before.lower() in _TITLE_WORDS
+                # Alone: no capitalised word beside it ("Health Ministry said", "said Hun Sen").
+                if (not before[:1].isupper() or titled) and not after[:1].isupper():
+                    if after in _SPEECH or before == "said" or titled:
+                        alone.add(_bare(w))
+                if before == "in":
                     placed.add(w)
-                previous = w
     return frozenset(w for w in full & alone if w.lower() not in lower and w not in placed)
 
 
@@ -141,7 +153,7 @@ def needs(s: Sentence, names: frozenset[str]) -> Need | None:
     """What `s` leans on, if anything it can be given (DANGLING_RE sentences aside)."""
     previous = (s.article, s.index - 1)
     text = s.text
-    given = {name for _, name in _full_names(text)}
+    given = {name for _, name, _ in _full_names(text)}
     opened = _OPENING_RE.sub("", text)
     first = _WORD_RE.match(opened)
     if first:
@@ -151,7 +163,7 @@ def needs(s: Sentence, names: frozenset[str]) -> Need | None:
         if word in names and word not in given and not rest[:1].isupper():
             return Need(previous, word)
     m = _PRONOUN_CREDIT_RE.search(text)
-    if m and not any(at < m.start() for at, _ in _full_names(text)):
+    if m and not any(at < m.start() for at, _, _ in _full_names(text)):
         return Need(previous)
     for m in _CREDIT_RE.finditer(text):
         who = _bare(m.group(1))
@@ -160,37 +172,61 @@ def needs(s: Sentence, names: frozenset[str]) -> Need | None:
     return None
 
 
-def introduces(s: Sentence, surname: str) -> bool:
-    """`s` names the person in full ("Prime Minister Alain Juppe")."""
-    return any(name == surname for _, name in _full_names(s.text))
+def full_names(sentences: Sequence[Sequence[Sentence]], names: frozenset[str]) -> dict[str, str]:
+    """Each surname's full name as the cluster writes it most often ("Okafor" -> "Marta Okafor")."""
+    counts: dict[str, Counter[str]] = {}
+    for article in sentences:
+        for s in article:
+            for _, name, full in _full_names(s.text):
+                if name in names:
+                    counts.setdefault(name, Counter())[full] += 1
+    return {name: c.most_common(1)[0][0] for name, c in counts.items()}
+
+
+def extra_words(s: Sentence, names: frozenset[str], full: dict[str, str]) -> int:
+    """Words `name_in_full` may add to `s`: its bare surname's given name."""
+    need = needs(s, names)
+    if need is None or need.surname is None or need.surname not in full:
+        return 0
+    return len(full[need.surname].split()) - 1
+
+
+def name_in_full(ordered: Sequence[Sentence], names: frozenset[str], full: dict[str, str]) -> list[str]:
+    """The texts of `ordered`, each bare surname that the summary has not named before given its
+    full name where it first stands ("Okafor demanded ..." -> "Marta Okafor demanded ...").
+
+    Only sentences that lean on the surname (`needs`) are changed, at most by `extra_words`."""
+    texts: list[str] = []
+    for s in ordered:
+        text = s.text
+        need = needs(s, names)
+        name = need.surname if need is not None else None
+        if name and name in full and not any(re.search(rf"\b{re.escape(name)}\b", t) for t in texts):
+            bare = re.search(rf"(?<![A-Za-z.] )(?<![A-Za-z])\b{re.escape(name)}\b", text)
+            if bare:
+                text = text[: bare.start()] + full[name] + text[bare.end() :]
+        texts.append(text)
+    return texts
 
 
 def place_after_referents(ordered: Sequence[Sentence], names: frozenset[str]) -> list[Sentence]:
-    """`ordered` with each sentence that leans on another chosen one moved to just after it (its
-    article's previous sentence, or the first sentence that names its person in full), when that
-    one comes later; the rest keep their order."""
-    keys = {(s.article, s.index): s for s in ordered}
+    """`ordered` with each sentence that leans on its article's previous sentence ('"...," he
+    said.') moved to just after it, when that one is chosen and comes later; the rest keep their
+    order."""
+    keys = {(s.article, s.index) for s in ordered}
     after: dict[tuple[int, int], list[Sentence]] = {}
     placed: list[Sentence] = []
     done: set[tuple[int, int]] = set()
-    pending: dict[tuple[int, int], Sentence] = {}
     for s in ordered:
         need = needs(s, names)
-        if need is not None:
-            providers = [need.previous] if need.previous in keys else []
-            if need.surname:
-                providers += [(t.article, t.index) for t in ordered if introduces(t, need.surname)]
-            providers = [p for p in providers if p != (s.article, s.index)]
-            if providers and not any(p in done for p in providers):
-                first = min(providers, key=lambda p: ordered.index(keys[p]))
-                after.setdefault(first, []).append(s)
-                pending[(s.article, s.index)] = s
-                continue
+        if need is not None and need.surname is None and need.previous in keys and need.previous not in done:
+            after.setdefault(need.previous, []).append(s)
+            continue
         _place(s, placed, done, after)
-    # A sentence whose provider was itself deferred and never placed goes last (no cycle is lost).
-    for s in pending.values():
-        if (s.article, s.index) not in done:
-            _place(s, placed, done, after)
+    for waiting in list(after.values()):  # a chain whose head never came: keep them all
+        for s in waiting:
+            if (s.article, s.index) not in done:
+                _place(s, placed, done, after)
     return placed
 
 

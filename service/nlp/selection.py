@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from service.errors import check
-from service.nlp.referents import DANGLING_RE, introduces, needs, says_nothing, surnames
+from service.nlp.referents import DANGLING_RE, needs, says_nothing, surnames
 from service.nlp.salience import MAX_POOL, Concept, Salience, top_sentences
 from service.nlp.sentences import Sentence
 from service.nlp.similarity import cosine_matrix
@@ -83,9 +83,10 @@ def select_sentences(
     sentence) pairs never to choose (they still count as what the others cover), such as the
     versions of a disputed figure. `stop`, once set, ends the work (`Cancelled`).
 
-    A sentence leaning on a referent (`referents.needs`: "Juppe demanded ...", '"...," he said.')
-    waits until the selection holds its article's previous sentence or, for a bare surname, a
-    sentence naming the person in full; `names` are the cluster's surnames (found when None).
+    A sentence crediting a quote to a pronoun with no referent of its own ('"...," he said.':
+    `referents.needs`) waits until the selection holds its article's previous sentence; `names`
+    are the cluster's surnames (found when None). A bare surname does not wait: the caller gives
+    it its full name (`referents.name_in_full`, with `cost` charging `extra_words`).
     """
     flat = [s for article in sentences for s in article]
     if len(flat) > MAX_POOL:
@@ -125,20 +126,16 @@ def select_sentences(
     has[rows, cols] = 1.0
     uncovered = np.array([salience.weights[c] for c in concept_ids], dtype=np.float64)
     taken = np.zeros(len(candidates), dtype=bool)
-    # Leaning candidates wait for what they lean on: by the key of its previous sentence, and by
-    # the surname a chosen sentence must name in full.
+    # A pronoun's quote waits for its article's previous sentence (by that sentence's key).
     if names is None:
         names = surnames(sentences)
     ready = np.ones(len(candidates), dtype=bool)
     wait_previous: dict[tuple[int, int], list[int]] = {}
-    wait_name: dict[str, list[int]] = {}
     for c, k in enumerate(candidates):
         need = needs(flat[k], names)
-        if need is not None:
+        if need is not None and need.surname is None:
             ready[c] = False
             wait_previous.setdefault(need.previous, []).append(c)
-            if need.surname:
-                wait_name.setdefault(need.surname, []).append(c)
     nearest = np.full(len(candidates), -np.inf, dtype=np.float32)  # highest sim to a chosen one
     slot = {k: c for c, k in enumerate(candidates)}
     chosen: list[int] = []
@@ -158,9 +155,6 @@ def select_sentences(
         remaining -= cost(flat[k])
         for c in wait_previous.pop((flat[k].article, flat[k].index), []):
             ready[c] = True
-        for name in [n for n in wait_name if introduces(flat[k], n)]:
-            for c in wait_name.pop(name):
-                ready[c] = True
 
     for s in start:
         take(index[(s.article, s.index)])
