@@ -18,7 +18,6 @@ from service.engines.base import Engine, Stops
 from service.errors import Cancelled, check
 from service.facts.finish import Draft
 from service.facts.reading import Reading
-from service.nlp.referents import extra_words, full_names, name_in_full, place_after_referents, surnames
 from service.nlp.selection import LEAD_BONUS, select_sentences
 from service.nlp.sentences import Sentence, fit_words
 from service.nlp.words import count_words
@@ -61,24 +60,17 @@ class EmbeddedEngine(Engine):
         avoid = r.avoid
         max_words = cluster.options.max_words
         check(stop)
-        # Bare surnames get their full name in the summary; the words it adds count in the budget.
-        names = surnames(sentences)
-        full = full_names(sentences, names)
         chosen = select_sentences(
             sentences,
             salience,
             max_words,
-            cost=lambda s: s.n_words + extra_words(s, names, full),
             stop=stop,
             avoid=avoid,
             relevance=weight,
             lead_bonus=lead_bonus,
-            names=names,
         )
         if chosen:
-            # A quote credited to "he" reads right after the sentence that says who he is.
-            ordered = place_after_referents(order(chosen, r.published[: r.articles]), names)
-            summary = " ".join(name_in_full(ordered, names, full))
+            summary = " ".join(s.text for s in order(chosen, r.published[: r.articles]))
         else:  # the budget is below every usable sentence: cut the most salient sentence
             flat = [s for article in sentences for s in article]
             top = max(

@@ -2,16 +2,15 @@
 
 A sentence taken out of its article keeps pointing at what the article said before it: "He said
 ...", "But ...", "Juppe demanded ..." (a surname whose full name came earlier), '"...," he said.'
-Some lean on the sentence before them whatever is chosen (`DANGLING_RE`: never a summary sentence
-or a key fact); others can stand once the summary holds their referent (`needs`): the sentence
-before them in their article, or a sentence that names the person in full. Filler (`says_nothing`)
+Those opening on the sentence before them (`DANGLING_RE`) are never a summary sentence or a key
+fact; those whose referent is elsewhere (`needs`: the sentence before them in their article, or
+one naming the person in full) are never a key fact, which stands alone. Filler (`says_nothing`)
 is about the reporting, not the news: "did not immediately respond to a request for comment".
 """
 
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -132,9 +131,9 @@ def surnames(sentences: Sequence[Sequence[Sentence]]) -> frozenset[str]:
                 after = tokens[i + 1] if i + 1 < len(tokens) else ""
                 titled = before.lower() in _TITLE_WORDS
                 # Alone: no capitalised word beside it ("Health Ministry said", "said Hun Sen").
-                if (not before[:1].isupper() or titled) and not after[:1].isupper():
-                    if after in _SPEECH or before == "said" or titled:
-                        alone.add(_bare(w))
+                alone_here = (not before[:1].isupper() or titled) and not after[:1].isupper()
+                if alone_here and (after in _SPEECH or before == "said" or titled):
+                    alone.add(_bare(w))
                 if before == "in":
                     placed.add(w)
     return frozenset(w for w in full & alone if w.lower() not in lower and w not in placed)
@@ -170,74 +169,3 @@ def needs(s: Sentence, names: frozenset[str]) -> Need | None:
         if who in names and who not in given:
             return Need(previous, who)
     return None
-
-
-def full_names(sentences: Sequence[Sequence[Sentence]], names: frozenset[str]) -> dict[str, str]:
-    """Each surname's full name as the cluster writes it most often ("Okafor" -> "Marta Okafor")."""
-    counts: dict[str, Counter[str]] = {}
-    for article in sentences:
-        for s in article:
-            for _, name, full in _full_names(s.text):
-                if name in names:
-                    counts.setdefault(name, Counter())[full] += 1
-    return {name: c.most_common(1)[0][0] for name, c in counts.items()}
-
-
-def extra_words(s: Sentence, names: frozenset[str], full: dict[str, str]) -> int:
-    """Words `name_in_full` may add to `s`: its bare surname's given name."""
-    need = needs(s, names)
-    if need is None or need.surname is None or need.surname not in full:
-        return 0
-    return len(full[need.surname].split()) - 1
-
-
-def name_in_full(ordered: Sequence[Sentence], names: frozenset[str], full: dict[str, str]) -> list[str]:
-    """The texts of `ordered`, each bare surname that the summary has not named before given its
-    full name where it first stands ("Okafor demanded ..." -> "Marta Okafor demanded ...").
-
-    Only sentences that lean on the surname (`needs`) are changed, at most by `extra_words`."""
-    texts: list[str] = []
-    for s in ordered:
-        text = s.text
-        need = needs(s, names)
-        name = need.surname if need is not None else None
-        if name and name in full and not any(re.search(rf"\b{re.escape(name)}\b", t) for t in texts):
-            bare = re.search(rf"(?<![A-Za-z.] )(?<![A-Za-z])\b{re.escape(name)}\b", text)
-            if bare:
-                text = text[: bare.start()] + full[name] + text[bare.end() :]
-        texts.append(text)
-    return texts
-
-
-def place_after_referents(ordered: Sequence[Sentence], names: frozenset[str]) -> list[Sentence]:
-    """`ordered` with each sentence that leans on its article's previous sentence ('"...," he
-    said.') moved to just after it, when that one is chosen and comes later; the rest keep their
-    order."""
-    keys = {(s.article, s.index) for s in ordered}
-    after: dict[tuple[int, int], list[Sentence]] = {}
-    placed: list[Sentence] = []
-    done: set[tuple[int, int]] = set()
-    for s in ordered:
-        need = needs(s, names)
-        if need is not None and need.surname is None and need.previous in keys and need.previous not in done:
-            after.setdefault(need.previous, []).append(s)
-            continue
-        _place(s, placed, done, after)
-    for waiting in list(after.values()):  # a chain whose head never came: keep them all
-        for s in waiting:
-            if (s.article, s.index) not in done:
-                _place(s, placed, done, after)
-    return placed
-
-
-def _place(
-    s: Sentence,
-    placed: list[Sentence],
-    done: set[tuple[int, int]],
-    after: dict[tuple[int, int], list[Sentence]],
-) -> None:
-    placed.append(s)
-    done.add((s.article, s.index))
-    for t in after.pop((s.article, s.index), []):
-        if (t.article, t.index) not in done:
-            _place(t, placed, done, after)

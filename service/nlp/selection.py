@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from service.errors import check
-from service.nlp.referents import DANGLING_RE, needs, says_nothing, surnames
+from service.nlp.referents import DANGLING_RE, says_nothing
 from service.nlp.salience import MAX_POOL, Concept, Salience, top_sentences
 from service.nlp.sentences import Sentence
 from service.nlp.similarity import cosine_matrix
@@ -71,7 +71,6 @@ def select_sentences(
     avoid: frozenset[tuple[int, int]] = frozenset(),
     relevance: Callable[[Sentence], float] | None = None,
     lead_bonus: float = LEAD_BONUS,
-    names: frozenset[str] | None = None,
 ) -> list[Sentence]:
     """Greedy budgeted selection: the chosen sentences' costs (words by default) never exceed `budget`.
 
@@ -82,11 +81,6 @@ def select_sentences(
     are taken first, whatever their gain, and count against the budget. `avoid` holds (article,
     sentence) pairs never to choose (they still count as what the others cover), such as the
     versions of a disputed figure. `stop`, once set, ends the work (`Cancelled`).
-
-    A sentence crediting a quote to a pronoun with no referent of its own ('"...," he said.':
-    `referents.needs`) waits until the selection holds its article's previous sentence; `names`
-    are the cluster's surnames (found when None). A bare surname does not wait: the caller gives
-    it its full name (`referents.name_in_full`, with `cost` charging `extra_words`).
     """
     flat = [s for article in sentences for s in article]
     if len(flat) > MAX_POOL:
@@ -126,16 +120,6 @@ def select_sentences(
     has[rows, cols] = 1.0
     uncovered = np.array([salience.weights[c] for c in concept_ids], dtype=np.float64)
     taken = np.zeros(len(candidates), dtype=bool)
-    # A pronoun's quote waits for its article's previous sentence (by that sentence's key).
-    if names is None:
-        names = surnames(sentences)
-    ready = np.ones(len(candidates), dtype=bool)
-    wait_previous: dict[tuple[int, int], list[int]] = {}
-    for c, k in enumerate(candidates):
-        need = needs(flat[k], names)
-        if need is not None and need.surname is None:
-            ready[c] = False
-            wait_previous.setdefault(need.previous, []).append(c)
     nearest = np.full(len(candidates), -np.inf, dtype=np.float32)  # highest sim to a chosen one
     slot = {k: c for c, k in enumerate(candidates)}
     chosen: list[int] = []
@@ -153,8 +137,6 @@ def select_sentences(
         if k in slot:
             taken[slot[k]] = True
         remaining -= cost(flat[k])
-        for c in wait_previous.pop((flat[k].article, flat[k].index), []):
-            ready[c] = True
 
     for s in start:
         take(index[(s.article, s.index)])
@@ -168,7 +150,7 @@ def select_sentences(
         score = gain / length * lead
         # The best candidate that fits, adds something and does not repeat a chosen sentence;
         # among equal scores the earliest (argmax takes the first).
-        ok = ~taken & ready & (costs <= remaining) & (gain > 0) & (score > 0) & (nearest < NEAR_DUPLICATE)
+        ok = ~taken & (costs <= remaining) & (gain > 0) & (score > 0) & (nearest < NEAR_DUPLICATE)
         if not ok.any():
             break
         take(candidates[int(np.argmax(np.where(ok, score, -np.inf)))])

@@ -32,7 +32,8 @@ def test_split_keeps_titles_and_ptb_quotes() -> None:
 def test_surnames_are_names_written_in_full_and_alone() -> None:
     docs = [
         ARTICLE,
-        "Lake Kessel froze in the winter. Ships sail in Kessel. The White House said no. A house stood by the sea.",
+        "Lake Kessel froze in the winter. Ships sail in Kessel. The White House said no. "
+        "A house stood by the sea.",
     ]
     names = surnames(docs)
     assert "Okafor" in names

@@ -1,13 +1,12 @@
-"""Sentences that lean on a referent: what they need, how selection waits for it and where the
-summary puts them; filler about the reporting; wire headers, desk lines and SGML entities."""
+"""Sentences that lean on a referent and what they need; filler about the reporting; wire
+headers, desk lines and SGML entities."""
 
 from __future__ import annotations
 
 import pytest
 
-from service.nlp.referents import introduces, needs, place_after_referents, says_nothing, surnames
+from service.nlp.referents import needs, says_nothing, surnames
 from service.nlp.salience import compute_salience
-from service.nlp.selection import select_sentences
 from service.nlp.sentences import analyze, boilerplate
 
 FERRY = (
@@ -36,32 +35,8 @@ def test_what_a_sentence_needs() -> None:
     need = needs(credit, names)
     assert need is not None and need.surname is None and need.previous == (0, credit.index - 1)
     full = by_text["Union leader Marta Okafor said 340 members had joined the strike."]
-    assert needs(full, names) is None and introduces(full, "Okafor")
+    assert needs(full, names) is None
     assert needs(s[0], names) is None
-
-
-def test_selection_takes_a_leaning_sentence_only_after_its_referent() -> None:
-    (s,) = analyze([FERRY])
-    names = surnames([s])
-    chosen = select_sentences([s], compute_salience([s]), 200, names=names)
-    keys = [x.index for x in chosen]
-    bare = next(x for x in s if x.text.startswith("Okafor demanded"))
-    intro = next(x for x in s if x.text.startswith("Union leader"))
-    if bare.index in keys:
-        assert intro.index in keys and keys.index(intro.index) < keys.index(bare.index)
-    # With a budget that fits the bare sentence but not its introduction, it is not taken alone.
-    alone = select_sentences([s], compute_salience([s]), bare.n_words, names=names)
-    assert bare not in alone
-
-
-def test_place_after_referents_moves_a_sentence_after_its_introduction() -> None:
-    (s,) = analyze([FERRY])
-    names = surnames([s])
-    bare = next(x for x in s if x.text.startswith("Okafor demanded"))
-    intro = next(x for x in s if x.text.startswith("Union leader"))
-    assert place_after_referents([bare, s[0], intro], names) == [s[0], intro, bare]
-    # Nothing to wait for: the order stays.
-    assert place_after_referents([s[0], intro], names) == [s[0], intro]
 
 
 @pytest.mark.parametrize(
