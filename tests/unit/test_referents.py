@@ -14,7 +14,8 @@ FERRY = (
     "Union leader Marta Okafor said 340 members had joined the strike. "
     "Okafor demanded a new contract before crews return to the boats. "
     '"We have waited two years for safe crews," she said. '
-    "Northline Ferries carries about 6,000 passengers a day between the island and the port."
+    "Northline Ferries carries about 6,000 passengers a day between the island and the port. "
+    "Okafor said crews would wait for an offer."
 )
 
 
