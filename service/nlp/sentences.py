@@ -99,7 +99,7 @@ BOILERPLATE_RE = re.compile(
     r"|q(?<!\wq)uestions should be directed to\b|f(?<!\wf)or use by (?:clients|subscribers)\b"
     r"|c(?<!\wc)lients of the (?:[\w.]{1,12} ){1,4}news service\b|n(?<!\wn)eed a resend\b"
     r"|a(?<!\wa)n eta will be given\b|n(?<!\wn)ews (?:manager|editor) is\b"
-    r"|\((?<=\w\()at\)\w"
+    r"|\((?<=\w\()at\)\w|a(?<!\wa)ddress questions to\b|^editors?:|s(?<!\ws)yndicate web site\b"
 )
 # A telephone number: "(212) 555-1234", "212-555-1234", "1-800-555-1234", "+44 20 7946 0000".
 PHONE_RE = re.compile(r"(?<!\d)(?:\+\d{1,3}[ .-])?(?:\(\d{3}\)\s?|\d{3}[ .-])\d{3}[ .-]\d{4}(?!\d)")

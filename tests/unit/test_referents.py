@@ -63,6 +63,8 @@ def test_says_nothing(text: str, nothing: bool) -> None:
         "Questions should be directed to the harbour desk in Kessel.",
         "The night news editor is Ana Ruiz, aruiz(at)gazette.example.",
         "For Use By Clients of the Harbour Gazette News Service",
+        "Address questions to Harbour Q&A, The Kessel Gazette, by e-mail to qa(AT)gazette.example.",
+        "EDITORS: The Gazette's syndicate web site has more on the ferry series.",
     ],
 )
 def test_desk_lines_are_boilerplate(line: str) -> None:
