@@ -10,6 +10,10 @@ summary and key fact is in the page's article, refusals and times (eval/pages/).
 
 `python -m eval duplicates --data PATH ...`: pairs of key facts in one answer that say the same
 thing, per dataset (eval/duplicates/, docs/duplicates.md).
+
+`python -m eval readability --data PATH ...`: summary sentences that lean on a referent the summary
+never gave, boilerplate key facts, wire headers and entities, per dataset (eval/readability/,
+docs/readability.md).
 """
 
 from __future__ import annotations
@@ -41,6 +45,10 @@ from eval.pages.report import pages_table
 from eval.pages.run import RESULTS as PAGES_RESULTS
 from eval.pages.run import PagesConfig, run_pages
 from eval.paraphrase import RESULTS, ParaphraseConfig, paraphrase_table, run_paraphrase
+from eval.readability import DEFAULT_MAX_WORDS as READABILITY_MAX_WORDS
+from eval.readability import DEFAULT_NUM_FACTS as READABILITY_NUM_FACTS
+from eval.readability import RESULTS as READABILITY_RESULTS
+from eval.readability import ReadabilityConfig, readability_table, run_readability
 from eval.report import facts_table, paired_table, score_table
 from eval.rouge.perl_options import RougeOptionError
 from eval.rouge.unicode import TOKENIZERS
@@ -190,7 +198,62 @@ def _parser() -> argparse.ArgumentParser:
     _conflicts_parser(sub)
     _pages_parser(sub)
     _duplicates_parser(sub)
+    _readability_parser(sub)
     return parser
+
+
+def _readability_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    read = sub.add_parser(
+        "readability",
+        help="dangling references, boilerplate facts, wire headers in answers (docs/readability.md)",
+    )
+    read.add_argument(
+        "--data",
+        type=_data_spec,
+        action="append",
+        required=True,
+        help="cluster JSONL as PATH or NAME=PATH (NAME: the dataset; default: the file name up to '_')",
+    )
+    read.add_argument("--out", type=Path, help="write results.json and flagged.jsonl here")
+    read.add_argument("--engine", choices=ENGINE_NAMES, default="embedded", help="engine run in this process")
+    read.add_argument("--model", help="seq2seq checkpoint (hub id or directory); implies --engine seq2seq")
+    read.add_argument(
+        "--max-words",
+        type=_int_in(*MAX_WORDS_RANGE),
+        default=READABILITY_MAX_WORDS,
+        help=f"summary budget (default {READABILITY_MAX_WORDS})",
+    )
+    read.add_argument(
+        "--num-facts",
+        type=_int_in(*NUM_FACTS_RANGE),
+        default=READABILITY_NUM_FACTS,
+        help=f"key facts asked of the system (default {READABILITY_NUM_FACTS})",
+    )
+    read.add_argument("--batch-size", type=_int_in(1), default=8, help="clusters per engine call")
+    read.add_argument("--limit", type=_int_in(1), help="only the first N clusters of each dataset")
+    read.add_argument("-v", "--verbose", action="store_true")
+
+
+def _readability(args: argparse.Namespace) -> int:
+    config = ReadabilityConfig(
+        data=args.data,
+        out=args.out,
+        engine="seq2seq" if args.model else args.engine,
+        model=args.model,
+        max_words=args.max_words,
+        num_facts=args.num_facts,
+        batch_size=args.batch_size,
+        limit=args.limit,
+    )
+    try:
+        results = run_readability(config)
+    except (DataError, FileNotFoundError, ValueError) as exc:
+        sys.stderr.write(f"error: {exc}\n")
+        return 2
+    sys.stdout.write(readability_table(results))
+    if args.out:
+        sys.stdout.write(f"results: {args.out / READABILITY_RESULTS}\n")
+    return 0
 
 
 def _duplicates_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -433,6 +496,8 @@ def main(argv: list[str] | None = None) -> int:
         return _pages(args)
     if args.command == "duplicates":
         return _duplicates(args)
+    if args.command == "readability":
+        return _readability(args)
     defaults = DEFAULT_FIELDS[args.format]
     fields = Fields(
         id=args.id_field or defaults.id,

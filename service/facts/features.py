@@ -20,31 +20,6 @@ WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".
 DATE_WORDS = MONTHS | WEEKDAYS
 
 
-# Sentences that report that nothing was said or known: news, perhaps, but never a key fact.
-NON_FACT_RE = re.compile(
-    r"\b(?:declined|refused|did not|didn't|would not|wouldn't|could not|couldn't) (?:to )?"
-    r"(?:comment|respond|elaborate|give details|be reached|return (?:calls|messages))"
-    r"|\bno comment\b|\bcould not be reached\b|\bwas not (?:immediately )?(?:clear|known|available)\b"
-    r"|\bwere not (?:immediately )?(?:clear|known|available)\b|\bnot immediately (?:clear|known|available)\b",
-    re.IGNORECASE,
-)
-
-
-# A word every NON_FACT_RE match contains (keep the two in step). On ASCII text, where
-# re.IGNORECASE is plain ASCII case, a sentence with none of them cannot match: 97% of news
-# sentences are out without the costlier search.
-NON_FACT_WORDS = tuple("comment respond elaborate details reached return clear known available".split())
-
-
-def says_nothing(text: str) -> bool:
-    """A refusal to comment, or a statement that something is not known."""
-    if text.isascii():
-        lowered = text.lower()
-        if not any(w in lowered for w in NON_FACT_WORDS):
-            return False
-    return bool(NON_FACT_RE.search(text))
-
-
 def numbers(text: str) -> set[str]:
     """Numbers as written, commas dropped so "1,200" and "1200" agree."""
     return {n.replace(",", "").rstrip(".") for n in NUMBER_RE.findall(text)}

@@ -15,10 +15,12 @@ from datetime import datetime
 from service.domain import Cluster
 from service.errors import InvalidInput, check
 from service.facts.assemble import Disputes, disputes
+from service.nlp.html import visible_text
 from service.nlp.novelty import discount, known_sentences
 from service.nlp.relevance import Relevance, focus, relevance
 from service.nlp.salience import Salience, compute_salience
 from service.nlp.sentences import Sentence, analyze
+from service.nlp.words import WORD_RE
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,11 @@ def read(cluster: Cluster, stop: threading.Event | None = None) -> Reading:
     every = analyze([a.text for a in (*cluster.articles, *cluster.background)], stop)
     sentences, old = every[:n], every[n:]
     if not any(sentences):
+        texts = [a.text for a in cluster.articles]
+        if any(WORD_RE.search(visible_text(t)[0]) for t in texts):  # text, but none of it news
+            raise InvalidInput(
+                "the articles contain no news sentences, only credit, contact or copyright lines"
+            )
         raise InvalidInput("the articles contain no sentences")
     salience = compute_salience(sentences, stop)
     rel = None

@@ -12,8 +12,9 @@ import numpy as np
 
 from service.domain import KeyFact
 from service.errors import check
-from service.facts.features import features, says_nothing, source_ref
+from service.facts.features import features, source_ref
 from service.facts.same_fact import same_fact_matrix
+from service.nlp.referents import DANGLING_RE, needs, says_nothing, surnames
 from service.nlp.salience import Salience, top_sentences
 from service.nlp.sentences import Sentence
 from service.nlp.similarity import cosine_matrix
@@ -57,6 +58,7 @@ def select_facts(
     flat = top_sentences([s for article in sentences for s in article], salience.gain)
     if not flat:
         return []
+    names = surnames(sentences)
     cosine = cosine_matrix([s.stems for s in flat])
     merge = same_fact_matrix(flat, same_fact, stop)
     repeats = cosine >= REPEATS
@@ -66,6 +68,10 @@ def select_facts(
         if not s.complete or not 6 <= s.n_words <= 60 or (s.article, s.index) in exclude:
             continue
         if says_nothing(s.text):  # "declined to comment": not a fact about the story
+            continue
+        # A key fact stands alone: none leaning on what its article said before ("This comes days
+        # after ...", '"...," he said.', "Juppe demanded ..." without the full name).
+        if DANGLING_RE.match(s.text) or needs(s, names) is not None:
             continue
         f = features(s)
         support = len({flat[j].article for j in np.flatnonzero(merge[i] >= same_fact)})

@@ -9,13 +9,13 @@ embedded summaries and for what enters a model.
 from __future__ import annotations
 
 import math
-import re
 import threading
 from collections.abc import Callable, Sequence
 
 import numpy as np
 
 from service.errors import check
+from service.nlp.referents import DANGLING_RE, says_nothing
 from service.nlp.salience import MAX_POOL, Concept, Salience, top_sentences
 from service.nlp.sentences import Sentence
 from service.nlp.similarity import cosine_matrix
@@ -32,20 +32,18 @@ COVERAGE_WEIGHT = 10.0  # weight of cluster coverage against concept weight (art
 COVERAGE_CAP = 0.1  # a sentence counts as covered at this share of its similarity to the cluster
 
 
-# Sentences that lean on the one before them ("But ...", "He said ...") dangle once taken out of
-# their article; leaving them out costs nothing measurable on DUC 2004 and reads better.
-DANGLING_RE = re.compile(
-    r"^(?:``|[\"“])?(?:But|And|Or|So|Yet|However|Still|Also|Instead|Meanwhile|Nevertheless|Moreover|"
-    r"Then|He|She|They|It|His|Her|Their|Its|This|That|These|Those|There)\b"
-)
-
-
 def _usable(s: Sentence) -> bool:
-    """Whole, self-standing sentences only: no headlines, fragments, split quotations or dangling starts."""
+    """Whole, self-standing sentences only: no headlines, fragments, split quotations, dangling
+    starts, or lines about the reporting rather than the news (`says_nothing`)."""
     if not s.complete or not MIN_WORDS <= s.n_words <= MAX_WORDS:
         return False
     quotes = len(QUOTE_RE.findall(s.text))
-    return quotes % 2 == 0 and not s.text[0].islower() and not DANGLING_RE.match(s.text)
+    return (
+        quotes % 2 == 0
+        and not s.text[0].islower()
+        and not DANGLING_RE.match(s.text)
+        and not says_nothing(s.text)
+    )
 
 
 def _lead(s: Sentence, bonus: float = LEAD_BONUS) -> float:

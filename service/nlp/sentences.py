@@ -6,6 +6,7 @@ objects made here, so that every piece of output can point back at `article.text
 
 from __future__ import annotations
 
+import html
 import re
 import threading
 from collections.abc import Sequence
@@ -39,6 +40,16 @@ DATELINE_RE = re.compile(
     rf"|\s*{_CAPS_CITY}{_PLACE_OR_DATE}\s*(?:{_TAG})?\s*(?:--|—|–|_)\s+"
     rf"|\s*\([A-Z][A-Za-z. ]{{1,20}}\)\s*(?:--|—|–|_)\s+"
 )
+# A wire header before a sentence: a slug ("CUBA-ELIAN"), perhaps after a desk's words and its
+# category ("POLITICAL NEWS (``p'' category) CAMPAIGN-ROUNDUP (Undated) _"), then "_" or "--".
+_SLUG = r"[A-Z0-9][A-Z0-9&'.]{0,30}(?:-[A-Z0-9&'.]{1,30}){1,6}"
+WIRE_HEADER_RE = re.compile(
+    r"\s*(?:[A-Z][A-Z&'\-]{1,20}\s+){0,3}(?:\(\s*(?:``|\")?\s*\w\s*(?:''|\")?\s*category\s*\)\s*)?"
+    rf"{_SLUG}(?:,\s*\d{{1,2}}-\d{{1,2}})?\s*(?:\([A-Za-z. ]{{1,20}}\)\s*)?(?:--|—|–|_)\s+"
+)
+# SGML entities of newswire corpora ("&UR;", "&QL;") that no HTML reading decodes: blanked in
+# plain text, character for character, so offsets still point into the article as sent.
+SGML_ENTITY_RE = re.compile(r"&[A-Z]{2,4};")
 # A list bullet or a wire-copy underscore before a sentence: "_ Officials said", "• Officials said".
 BULLET_RE = re.compile(r"\s*(?:[_*\-–—]\s+|[•·]\s*)")
 # A byline at the start of an article: "By Jane Doe", "By JANE DOE, Associated Press Writer",
@@ -82,6 +93,13 @@ BOILERPLATE_RE = re.compile(
     r"|s(?<!\ws)tory filed by\b|e(?<!\we)-?mail:|1(?<!\w1)-800-"
     # an e-mail address (what stands before the "@" is checked once an "@" is found)
     r"|@(?<=[\w.+-]@)[\w-]+\.[\w.]"
+    # a news desk's own lines: budgets, desk hours, contacts, time zones, who may use the copy
+    r"|w(?<!\ww)e are staffed\b|a(?<!\wa)ll times are (?:eastern|edt|est|et|gmt|pacific|central|local)\b"
+    r"|b(?<!\wb)udgets move (?:daily|at)\b|b(?<!\wb)udget information\b|h(?<!\wh)ow to reach us\b"
+    r"|q(?<!\wq)uestions should be directed to\b|f(?<!\wf)or use by (?:clients|subscribers)\b"
+    r"|c(?<!\wc)lients of the (?:[\w.]{1,12} ){1,4}news service\b|n(?<!\wn)eed a resend\b"
+    r"|a(?<!\wa)n eta will be given\b|n(?<!\wn)ews (?:manager|editor) is\b"
+    r"|\((?<=\w\()at\)\w|a(?<!\wa)ddress questions to\b|^editors?:|s(?<!\ws)yndicate web site\b"
 )
 # A telephone number: "(212) 555-1234", "212-555-1234", "1-800-555-1234", "+44 20 7946 0000".
 PHONE_RE = re.compile(r"(?<!\d)(?:\+\d{1,3}[ .-])?(?:\(\d{3}\)\s?|\d{3}[ .-])\d{3}[ .-]\d{4}(?!\d)")
@@ -152,12 +170,13 @@ def fit_words(text: str, max_words: int) -> str:
 
 
 def lead_end(text: str, start: int, end: int, byline: bool = False) -> int:
-    """Where the sentence in `text[start:end]` begins past a leading bullet, byline and dateline.
+    """Where the sentence in `text[start:end]` begins past a leading bullet, byline, wire header
+    and dateline.
 
     A dateline or bullet is only skipped when a sentence follows it; a byline (looked for when
     `byline`) is skipped even when nothing follows, leaving an empty piece that the caller drops.
     """
-    for pattern in (BULLET_RE, BYLINE_RE, DATELINE_RE, BULLET_RE):
+    for pattern in (BULLET_RE, BYLINE_RE, WIRE_HEADER_RE, DATELINE_RE, BULLET_RE):
         if pattern is BYLINE_RE:
             match = BYLINE_RE.match(text, start, end) if byline else None
             if match:
@@ -167,6 +186,11 @@ def lead_end(text: str, start: int, end: int, byline: bool = False) -> int:
         if match and match.end() < end and WORD_RE.search(text, match.end(), end):
             start = match.end()
     return start
+
+
+def _blank(m: re.Match[str]) -> str:
+    entity = m.group(0)
+    return entity if html.unescape(entity) != entity else " " * len(entity)
 
 
 @dataclass(frozen=True)
@@ -192,6 +216,8 @@ def analyze(texts: Sequence[str], stop: threading.Event | None = None) -> list[l
     for a, original in enumerate(texts):
         check(stop)
         text, where, ends = visible_spans(original)
+        if where is None and "&" in text:
+            text = SGML_ENTITY_RE.sub(_blank, text)
         spans = split_sentences(text, stop, chunks)
         sentences: list[Sentence] = []
         for i, (start, end) in enumerate(spans):

@@ -167,6 +167,22 @@ def test_input_without_words_is_422(client: TestClient) -> None:
     assert r.json()["error"] == {"code": "invalid_request", "message": "the articles contain no sentences"}
 
 
+def test_credit_lines_only_is_422_saying_so(client: TestClient) -> None:
+    r = client.post(
+        "/v1/summarize",
+        json={
+            "articles": [
+                {"text": "Staff writer Ana Ruiz contributed to this report."},
+                {"text": "You can reach Ana Ruiz at (555) 010-0199 or aruiz@gazette.example."},
+            ]
+        },
+    )
+    assert r.status_code == 422
+    assert r.json()["error"]["message"] == (
+        "the articles contain no news sentences, only credit, contact or copyright lines"
+    )
+
+
 class SlowLoadingEngine(EmbeddedEngine):
     def __init__(self) -> None:
         super().__init__()

@@ -10,9 +10,9 @@ import pytest
 from service.domain import Claim, Conflict, SourceRef, Update
 from service.engines.embedded import EmbeddedEngine
 from service.facts.assemble import Disputes, qualify
-from service.facts.features import says_nothing
 from service.facts.grounding import ground_items
 from service.facts.same_fact import THRESHOLD, Wording, score
+from service.nlp.referents import says_nothing
 from service.nlp.sentences import analyze
 from service.nlp.words import count_words
 from tests.support.articles import load_cluster, to_cluster
