@@ -14,7 +14,7 @@ from service.domain import KeyFact
 from service.errors import check
 from service.facts.features import features, source_ref
 from service.facts.same_fact import same_fact_matrix
-from service.nlp.referents import DANGLING_RE, needs, says_nothing, surnames
+from service.nlp.referents import FACT_DANGLING_RE, needs, says_nothing, surnames
 from service.nlp.salience import Salience, top_sentences
 from service.nlp.sentences import Sentence
 from service.nlp.similarity import cosine_matrix
@@ -71,7 +71,7 @@ def select_facts(
             continue
         # A key fact stands alone: none leaning on what its article said before ("This comes days
         # after ...", '"...," he said.', "Juppe demanded ..." without the full name).
-        if DANGLING_RE.match(s.text) or needs(s, names) is not None:
+        if FACT_DANGLING_RE.match(s.text) or needs(s, names) is not None:
             continue
         f = features(s)
         support = len({flat[j].article for j in np.flatnonzero(merge[i] >= same_fact)})

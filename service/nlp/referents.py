@@ -23,6 +23,12 @@ DANGLING_RE = re.compile(
     r"Moreover|Then|He|She|They|It|His|Her|Their|Its|This|That|These|Those|There|Him|Them)\b"
 )
 
+# Key facts that lean on a referent they do not give: a pronoun subject ("He said the plan would
+# fail", "It was the third case"). Not a connective ("But the talks resumed on Monday" states its
+# fact), not a quote ('"It will take years," Mayor Lind said': the pronoun is the speaker's; whom a
+# quote is credited to is `needs`'s), not "There were ..." (no referent at all).
+FACT_DANGLING_RE = re.compile(r"^(?:He|She|They|It|His|Her|Their|Its|This|That|These|Those|Him|Them)\b")
+
 # Sentences about the reporting, or saying that nothing was said or known: never a key fact, and
 # no summary sentence.
 NON_FACT_RE = re.compile(
