@@ -271,7 +271,9 @@ def _link(
 ) -> bool:
     """Do `a` and `b` give disagreeing values for the same quantity `key`? `named` holds the
     names each article mentions anywhere; `strict` asks for sentences alike overall, whatever
-    the event; `sole`: each article gives one value of `key` in all its sentences."""
+    the event; `sole`: each article gives one value of `key` in all its sentences; `loose`: one
+    side names the event, the other only the noun (with `strict` on, unless articles are weeks
+    apart, so that `sole` may stand in for alike wording)."""
     fa, fb = a.frame(key), b.frame(key)
     va, vb = fa.figure.value, fb.figure.value
     if not values_disagree(fa.figure, fb.figure) or va in b.values or vb in a.values:
