@@ -99,7 +99,7 @@ def test_the_sample_article_from_a_file_and_from_stdin_as_json_and_text(sample: 
 @pytest.mark.parametrize(
     ("argv", "env", "status", "stderr"),
     [
-        (["empty.txt"], {}, 3, "body.articles.0.text (empty.txt): String should have at least 1 character"),
+        (["empty.txt"], {}, 3, "body.articles.0.text (empty.txt): `text` must not be empty"),
         (["FILES"], {"SUMMARIZER_MAX_ARTICLES": "2"}, 3, "invalid_request: at most 2 articles per request"),
         (["missing.txt"], {}, 2, "newsdigest: error: cannot read missing.txt: No such file or directory"),
         (["FILES"], {"SUMMARIZER_ENGINE": "seq2seq"}, 2, "invalid settings"),
