@@ -44,10 +44,7 @@ class Disputes:
     def one_sided(self) -> frozenset[tuple[int, int]]:
         """(article, sentence) pairs no summary or key fact may state alone: every version of a
         conflict, and the superseded versions of an update (its newest one is what is known)."""
-        old = [claim for u in self.updates for claim in u.claims[1:]]
-        return conflict_sentences(self.conflicts) | frozenset(
-            (s.article, s.sentence) for claim in old for s in claim.sources if not s.background
-        )
+        return conflict_sentences(self.conflicts) | self.superseded
 
     @property
     def superseded(self) -> frozenset[tuple[int, int]]:

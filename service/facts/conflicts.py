@@ -40,10 +40,11 @@ import numpy as np
 from service.domain import Claim, Conflict, Update
 from service.errors import check
 from service.facts.features import source_ref
-from service.facts.figures import Figure, figures
+from service.facts.figures import Figure, figures, hedge_words
 from service.facts.frames import (
     PEOPLE_EVENTS,
     RELAXED_EVENTS,
+    TIME_UNITS,
     Frame,
     groups_clash,
     names_clash,
@@ -93,7 +94,7 @@ REVISED_RE = re.compile(r"\brevis(?:ed|es|ing|ion)\b|\bcorrected\b", re.IGNORECA
 # Kinds that say too little about what is counted to compare.
 VAGUE = frozenset({"number", "year", "age"})
 # Periods of time and days: a story has many, so two are one only in sentences alike overall ...
-TIMES = frozenset("date second minute hour day week month year decade".split())
+TIMES = frozenset({"date"}) | TIME_UNITS
 # ... unless the event is measured in time: a prison term, a contract, a trial, talks.
 DURATION_EVENTS = frozenset({"prison", "contract", "trial", "talks"})
 # A figure given for a month ("added 52,000 jobs in April", "during the month"): articles dated in
@@ -201,21 +202,11 @@ def _moment(fr: Frame) -> bool:
     return bool(MOMENT_RE.match(fr.text[f.start + len(f.shown) : f.start + len(f.shown) + 20]))
 
 
-# The hedge a sentence gives a figure, kept in the claim: "more than 2,500 soldiers", not "2,500".
-HEDGE_RE = re.compile(
-    r"\b(?:more than|at least|over|nearly|almost|about|around|some|up to|fewer than|less than|"
-    r"roughly|approximately|an estimated|as many as|no fewer than)\s+$",
-    re.IGNORECASE,
-)
-
-
 def hedged(f: Figure, text: str) -> str:
-    """`display(f)`, with the hedge words `text` puts before it ("at least 60 people")."""
-    shown = display(f)
-    if f.bound == "exact":
-        return shown
-    m = HEDGE_RE.search(text[max(0, f.start - 25) : f.start])
-    return f"{m.group(0).strip().lower()} {shown}" if m else shown
+    """`display(f)`, with the hedge `text` gives it, kept in the claim ("more than 2,500
+    soldiers", not "2,500 soldiers")."""
+    words = hedge_words(text, f)
+    return f"{words} {display(f)}" if words else display(f)
 
 
 def display(f: Figure) -> str:
@@ -361,12 +352,13 @@ def find_conflicts(
         with_figures = [s for s in with_figures if id(s) in kept]
     # Roles read over the whole cluster: one article's "banker Rafael Moro" names another's
     # "57-year-old banker" (a role naming two people anywhere is no one's).
-    cluster_roles = roles_in([s.text for article in sentences for s in article])
-    roles = [cluster_roles for _ in sentences]
+    # Whose age "the 57-year-old banker" is: read only where some sentence gives such an age.
+    aged = any(f.kind == "age" for s in with_figures for f in figures(s.text))
+    roles = roles_in([s.text for article in sentences for s in article]) if aged else {}
     read = []
     for s in with_figures:
         check(stop)
-        if (found := _read(s, roles[s.article])) is not None:
+        if (found := _read(s, roles)) is not None:
             read.append(found)
     if len(read) < 2 or limit <= 0:
         return [], []

@@ -326,3 +326,11 @@ def _hedge(before: str) -> Bound:
     m = _HEDGE_RE.search(before[-20:])
     # `.get`: "ſome" matches "some" under re.IGNORECASE yet lowers to itself.
     return _HEDGES.get(m.group(0).strip().lower(), "exact") if m else "exact"
+
+
+def hedge_words(text: str, f: Figure) -> str | None:
+    """The words that hedge `f` in `text` ("more than", "about"), as written, lowered."""
+    if f.bound == "exact":
+        return None
+    m = _HEDGE_RE.search(text[max(0, f.start - 20) : f.start])
+    return m.group(0).strip().lower() if m else None

@@ -241,10 +241,10 @@ _ROLE_RE = re.compile(
 # "the largest since 2017, when 40,000 hectares burned", "in 1978 in Boraas, when 20 people died":
 # what follows is that year's.
 _SINCE_WHEN_RE = re.compile(r"\b(?:1[89]\d\d|20\d\d)\b[^.;]{0,30}?,?\s+when\b")
+# Units of time (`service.facts.figures` kinds): what a duration counts.
+TIME_UNITS = frozenset("second minute hour day week month year decade".split())
 # Kinds a figure's hyphenated form ("a 16-month trial", "the 57-year-old") does not make a whole.
-_NOT_WHOLE = frozenset("age magnitude second minute hour day week month year decade".split())
-# Periods of time: a duration counts these.
-_DURATIONS = frozenset("second minute hour day week month year decade".split())
+_NOT_WHOLE = frozenset({"age", "magnitude"}) | TIME_UNITS
 
 # Currency kinds of `service.facts.figures`.
 CURRENCIES = frozenset("usd gbp eur jpy cny zar inr peso rub franc dem lira".split())
