@@ -51,8 +51,13 @@ def main(argv: list[str] | None = None, prog: str = "python -m service") -> int:
 
     from service.api.app import create_app
 
+    try:
+        app = create_app(settings)
+    except ImportError as exc:
+        # The engine the settings ask for is not installed (build_engine says which and what to do).
+        parser.exit(2, f"{parser.prog}: error: {exc}\n")
     uvicorn.run(
-        create_app(settings),
+        app,
         host=settings.host,
         port=settings.port,
         log_level=settings.log_level,

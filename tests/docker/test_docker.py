@@ -14,7 +14,6 @@ import shutil
 import subprocess
 import sys
 import time
-import tomllib
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -30,6 +29,7 @@ pytestmark = pytest.mark.docker
 ROOT = Path(__file__).resolve().parents[2]
 BASE_IMAGE = "newsdigest-base:bookworm"
 IMAGE = "newsdigest:test"
+EMBEDDED_IMAGE = "newsdigest:test-embedded"
 # Built in, as users add them (--build-arg EXTRAS=...): the CTranslate2 backend is tested in the image.
 EXTRAS = ("ctranslate2",)
 # The classic builder: BuildKit needs the buildx plugin, which Debian's docker.io lacks.
@@ -68,17 +68,18 @@ def _ensure_ready() -> str:
     return docker
 
 
-def _build_context(tmp: Path, model: Path) -> Path:
-    """The repository's files, a wheelhouse of its dependencies, and the checkpoint to bake in."""
+def _build_context(tmp: Path, model: Path | None, *requirements_args: str) -> Path:
+    """The repository's files, a wheelhouse of the requirements `.ci/requirements.py` lists for
+    `requirements_args` (as the README's offline recipe makes it), and the checkpoint to bake in."""
     ctx = tmp / "context"
     ctx.mkdir()
     for name in ("Dockerfile", ".dockerignore", "pyproject.toml", "README.md"):
         shutil.copy2(ROOT / name, ctx / name)
-    for name in ("service", "prompts"):
+    for name in ("service", "prompts", ".ci"):
         shutil.copytree(ROOT / name, ctx / name, ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copytree(model, ctx / "model")
-    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    requirements = project["dependencies"] + [r for e in EXTRAS for r in project["optional-dependencies"][e]]
+    if model is not None:
+        shutil.copytree(model, ctx / "model")
+    listed = _run(sys.executable, str(ROOT / ".ci" / "requirements.py"), *requirements_args)
     _run(
         sys.executable,
         "-m",
@@ -87,10 +88,29 @@ def _build_context(tmp: Path, model: Path) -> Path:
         "-q",
         "--wheel-dir",
         str(ctx / "wheelhouse"),
-        *requirements,
+        *listed.stdout.split(),
         timeout=1200,
     )
     return ctx
+
+
+def _build(docker: str, ctx: Path, tag: str, *build_args: str) -> subprocess.CompletedProcess[str]:
+    args = [
+        a
+        for kv in (f"BASE_IMAGE={BASE_IMAGE}", "PIP_INSTALL_ARGS=--no-index", *build_args)
+        for a in ("--build-arg", kv)
+    ]
+    return _run(docker, "build", "-q", "-t", tag, *args, str(ctx), timeout=1800)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _prune_build_stages() -> Iterator[None]:
+    """The classic builder leaves each build's dependency stage as an untagged image (1-2 GB):
+    removed by the label the Dockerfile gives it, once this module's builds are done."""
+    yield
+    docker = _docker()
+    if _engine_up(docker):
+        _run(docker, "image", "prune", "-f", "--filter", "label=newsdigest.stage=deps", check=False)
 
 
 @pytest.fixture(scope="module")
@@ -98,22 +118,8 @@ def image(tiny_models: dict[str, Path], tmp_path_factory: pytest.TempPathFactory
     tmp = tmp_path_factory.mktemp("docker")
     docker = _ensure_ready()
     try:
-        ctx = _build_context(tmp, tiny_models["t5"])
-        _run(
-            docker,
-            "build",
-            "-q",
-            "-t",
-            IMAGE,
-            "--build-arg",
-            f"BASE_IMAGE={BASE_IMAGE}",
-            "--build-arg",
-            "PIP_INSTALL_ARGS=--no-index",
-            "--build-arg",
-            f"EXTRAS={','.join(EXTRAS)}",
-            str(ctx),
-            timeout=1800,
-        )
+        ctx = _build_context(tmp, tiny_models["t5"], "--extras", ",".join(EXTRAS))
+        _build(docker, ctx, IMAGE, f"EXTRAS={','.join(EXTRAS)}")
     except subprocess.CalledProcessError as exc:
         _unavailable(f"{' '.join(exc.cmd[:3])} failed: {exc.stderr[-2000:]}")
     except subprocess.TimeoutExpired as exc:
@@ -231,3 +237,78 @@ def test_the_ctranslate2_extra_converts_and_serves_the_baked_model(
         assert listing.strip().endswith("model.bin")
     finally:
         _run(docker, "rm", "-f", name, check=False)
+
+
+@pytest.fixture(scope="module")
+def embedded_image(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """The image with the embedded engine only (ENGINE=embedded): no torch, no transformers."""
+    tmp = tmp_path_factory.mktemp("docker-embedded")
+    docker = _ensure_ready()
+    try:
+        ctx = _build_context(tmp, None, "--engine", "embedded")
+        _build(docker, ctx, EMBEDDED_IMAGE, "ENGINE=embedded")
+    except subprocess.CalledProcessError as exc:
+        _unavailable(f"{' '.join(exc.cmd[:3])} failed: {exc.stderr[-2000:]}")
+    except subprocess.TimeoutExpired as exc:
+        _unavailable(f"{exc.cmd} timed out")
+    yield docker, ctx
+
+
+def test_the_embedded_only_image_serves_without_torch_and_refuses_a_model_saying_why(
+    embedded_image: tuple[str, Path], image: str, ferry: list[dict[str, Any]], tiny_models: dict[str, Path]
+) -> None:
+    docker, ctx = embedded_image
+    name = f"newsdigest-test-{uuid.uuid4().hex[:8]}"
+    port = free_port()
+    _run(docker, "run", "-d", "--name", name, "-p", f"127.0.0.1:{port}:8000", EMBEDDED_IMAGE)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        _wait_ready(docker, name, url)
+        assert httpx.get(f"{url}/readyz").json() == {"status": "ready", "engine": "embedded", "model": None}
+        r = httpx.post(
+            f"{url}/v1/summarize", json={"articles": ferry[:2], "options": {"max_words": 40}}, timeout=60
+        )
+        assert r.status_code == 200, r.text
+        assert r.json()["summary"] and r.json()["key_facts"]
+        for module in ("torch", "transformers"):
+            probe = _run(docker, "exec", name, "python", "-c", f"import {module}", check=False)
+            assert probe.returncode != 0 and "No module named" in probe.stderr
+    finally:
+        _run(docker, "rm", "-f", name, check=False)
+
+    # Asked for a model, it stops at once and says why (not a traceback from an import).
+    refused = _run(
+        docker, "run", "--rm", "-e", "SUMMARIZER_MODEL=/models/m", EMBEDDED_IMAGE, check=False, timeout=60
+    )
+    assert refused.returncode == 2
+    assert "needs the seq2seq engine's packages" in refused.stderr and "Traceback" not in refused.stderr
+
+    # Far smaller than the image with both engines.
+    size = {
+        tag: int(_run(docker, "image", "inspect", "-f", "{{.Size}}", tag).stdout)
+        for tag in (EMBEDDED_IMAGE, IMAGE)
+    }
+    assert size[EMBEDDED_IMAGE] < 0.5 * size[IMAGE], size
+
+    # A checkpoint in the context cannot be baked into it: the build says so and fails.
+    shutil.copytree(tiny_models["t5"], ctx / "model")
+    try:
+        failed = _run(
+            docker,
+            "build",
+            "-t",
+            EMBEDDED_IMAGE + "-model",
+            "--build-arg",
+            f"BASE_IMAGE={BASE_IMAGE}",
+            "--build-arg",
+            "PIP_INSTALL_ARGS=--no-index",
+            "--build-arg",
+            "ENGINE=embedded",
+            str(ctx),
+            check=False,
+            timeout=1800,
+        )
+    finally:
+        shutil.rmtree(ctx / "model")
+    assert failed.returncode != 0
+    assert "ENGINE=embedded has no torch to serve a model with" in failed.stdout + failed.stderr
