@@ -109,7 +109,7 @@ def surnames(documents: Sequence[str]) -> frozenset[str]:
     """Words the articles use for a person's surname: the last part of a full name ("Alain Juppe")
     that is never written in lower case (not "White House", "State Police"), never follows "in"
     (not "New Mexico"), and also stands alone as a speaker or after a title ("Juppe said", "said
-    Juppe", "Mr. Juppe")."""
+    Juppe", "Mr. Juppe"; not "in the House, said", a chamber)."""
     text = "\n".join(documents)
     lowered = set(re.findall(r"\b[a-z][a-z'\-]+\b", text))
     found: set[str] = set()
@@ -120,7 +120,7 @@ def surnames(documents: Sequence[str]) -> frozenset[str]:
         if re.search(rf"\bin {x}\b(?!['’])", text):
             continue
         if re.search(
-            rf"\b{x}(?:['’]s)?,?\s+(?:said|says|told|added|asked|wrote)\b|\bsaid {x}\b"
+            rf"(?<![Tt]he )\b{x}(?:['’]s)?,?\s+(?:said|says|told|added|asked|wrote)\b|\bsaid {x}\b"
             rf"|\b(?:{_TITLES})\.?\s+{x}\b",
             text,
         ):

@@ -18,6 +18,7 @@ from service.engines.base import Engine, Stops
 from service.errors import Cancelled, check
 from service.facts.finish import Draft
 from service.facts.reading import Reading
+from service.nlp.referents import Naming
 from service.nlp.selection import LEAD_BONUS, select_sentences
 from service.nlp.sentences import Sentence, fit_words
 from service.nlp.words import count_words
@@ -60,6 +61,9 @@ class EmbeddedEngine(Engine):
         avoid = r.avoid
         max_words = cluster.options.max_words
         check(stop)
+        # A bare surname reads after the sentence naming the person in full, or gets the full name
+        # ("Juppe demanded ..." -> "Alain Juppe demanded ..."), its words counted in the budget.
+        naming = Naming.of(sentences)
         chosen = select_sentences(
             sentences,
             salience,
@@ -68,9 +72,10 @@ class EmbeddedEngine(Engine):
             avoid=avoid,
             relevance=weight,
             lead_bonus=lead_bonus,
+            naming=naming,
         )
         if chosen:
-            summary = " ".join(s.text for s in order(chosen, r.published[: r.articles]))
+            summary = " ".join(naming.write(order(chosen, r.published[: r.articles])))
         else:  # the budget is below every usable sentence: cut the most salient sentence
             flat = [s for article in sentences for s in article]
             top = max(

@@ -11,6 +11,7 @@ is about the reporting, not the news: "did not immediately respond to a request 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -62,8 +63,9 @@ def says_nothing(text: str) -> bool:
     return bool(NON_FACT_RE.search(text))
 
 
-# Capitalised words that do not start a person's name: titles, and first words of places and
-# bodies. "Prime Minister Juppe" and "Mr. Juppe" name Juppe by title, not in full.
+# Capitalised words that do not start a person's name: titles, first words of places and bodies,
+# and words capitalised only because they open a sentence ("Although Anwar ...", "Neither Exxon
+# ..."). "Prime Minister Juppe" and "Mr. Juppe" name Juppe by title, not in full.
 _NOT_GIVEN_NAMES = frozenset(
     """mr mrs ms miss dr sir lord lady gen sen rep gov lt col sgt capt maj adm rev st mt ft the a an
     president prime minister secretary chancellor premier king queen prince princess pope judge
@@ -72,7 +74,12 @@ _NOT_GIVEN_NAMES = frozenset(
     santa los las el la le de del di da van von lake mount fort port cape gulf bay of in on at for
     and or but to by from with as if when after before while since during under over about
     monday tuesday wednesday thursday friday saturday sunday january february march april may june
-    july august september october november december""".split()
+    july august september october november december
+    although though neither nor either both because unless until whether where why how what who
+    which whose whom once like unlike despite among amid against through without within upon even
+    only just all some many most several each every any no not other another such this that these
+    those there here yet still also instead meanwhile however so then thus perhaps indeed later
+    earlier now today yesterday last next""".split()
 )
 _WORD_RE = re.compile(r"[A-Za-z][A-Za-z'’\-]*")
 _POSSESSIVE_RE = re.compile(r"['’]s?$")
@@ -137,7 +144,9 @@ def surnames(sentences: Sequence[Sequence[Sentence]]) -> frozenset[str]:
                 after = tokens[i + 1] if i + 1 < len(tokens) else ""
                 titled = before.lower() in _TITLE_WORDS
                 # Alone: no capitalised word beside it ("Health Ministry said", "said Hun Sen").
-                alone_here = (not before[:1].isupper() or titled) and not after[:1].isupper()
+                # Not after "the": "the House said" names a chamber, not a Mr. House.
+                apart = (not before[:1].isupper() or titled) and not after[:1].isupper()
+                alone_here = apart and before.lower() != "the"
                 if alone_here and (after in _SPEECH or before == "said" or titled):
                     alone.add(_bare(w))
                 if before == "in":
@@ -175,3 +184,62 @@ def needs(s: Sentence, names: frozenset[str]) -> Need | None:
         if who in names and who not in given:
             return Need(previous, who)
     return None
+
+
+@dataclass(frozen=True)
+class Naming:
+    """Who a summary names, and what naming them costs: a sentence opening on (or credited to) a
+    bare surname the summary has not named in full ("Juppe demanded ...") reads after the first
+    chosen sentence that names the person ("Prime Minister Alain Juppe"), or, with none, is given
+    the full name ("Alain Juppe demanded ..."), the given name's words charged in the budget."""
+
+    names: frozenset[str]  # the cluster's surnames (`surnames`)
+    full: dict[str, str]  # each surname's full name as the cluster writes it most often
+
+    @classmethod
+    def of(cls, sentences: Sequence[Sequence[Sentence]]) -> Naming:
+        names = surnames(sentences)
+        counts: dict[str, Counter[str]] = {}
+        for article in sentences:
+            for s in article:
+                for _, name, full in _full_names(s.text):
+                    if name in names:
+                        counts.setdefault(name, Counter())[full] += 1
+        return cls(names, {name: c.most_common(1)[0][0] for name, c in counts.items()})
+
+    def lacks(self, s: Sentence) -> tuple[str | None, int]:
+        """The surname `s` leans on and the words its full name adds ((None, 0): none)."""
+        need = needs(s, self.names)
+        if need is None or need.surname is None or need.surname not in self.full:
+            return None, 0
+        return need.surname, len(self.full[need.surname].split()) - 1
+
+    def named(self, s: Sentence) -> frozenset[str]:
+        """The surnames `s` names in full."""
+        return frozenset(name for _, name, _ in _full_names(s.text) if name in self.names)
+
+    def write(self, ordered: Sequence[Sentence]) -> list[str]:
+        """The summary's sentence texts: `ordered`, each sentence leaning on a surname moved to
+        just after the first sentence naming that person in full when one is chosen, else given
+        the full name where the surname stands alone ("..., Okafor said." -> "..., Marta Okafor
+        said."). Only sentences `lacks` charged change, by at most what it charged."""
+        ordered = list(ordered)
+        lacking = {id(s): self.lacks(s)[0] for s in ordered}
+        for s in [s for s in ordered if lacking[id(s)]]:
+            name = lacking[id(s)]
+            at = ordered.index(s)
+            giver = next((i for i, t in enumerate(ordered) if name in self.named(t)), None)
+            if giver is not None and giver > at:
+                ordered.insert(giver, ordered.pop(at))  # now right after the giver
+        texts: list[str] = []
+        said: set[str] = set()
+        for s in ordered:
+            text, name = s.text, lacking[id(s)]
+            if name and name not in said:
+                # The surname standing alone: not after a capitalised word or an initial ("J. Okafor").
+                bare = re.search(rf"(?<![A-Za-z.] )(?<![A-Za-z])\b{re.escape(name)}\b", text)
+                if bare:
+                    text = text[: bare.start()] + self.full[name] + text[bare.end() :]
+            said |= self.named(s) | ({name} if name else set())
+            texts.append(text)
+        return texts

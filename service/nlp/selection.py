@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from service.errors import check
-from service.nlp.referents import DANGLING_RE, says_nothing
+from service.nlp.referents import DANGLING_RE, Naming, says_nothing
 from service.nlp.salience import MAX_POOL, Concept, Salience, top_sentences
 from service.nlp.sentences import Sentence
 from service.nlp.similarity import cosine_matrix
@@ -71,6 +71,7 @@ def select_sentences(
     avoid: frozenset[tuple[int, int]] = frozenset(),
     relevance: Callable[[Sentence], float] | None = None,
     lead_bonus: float = LEAD_BONUS,
+    naming: Naming | None = None,
 ) -> list[Sentence]:
     """Greedy budgeted selection: the chosen sentences' costs (words by default) never exceed `budget`.
 
@@ -80,7 +81,9 @@ def select_sentences(
     similarity to the whole cluster, so no single topic soaks up the budget). `start` sentences
     are taken first, whatever their gain, and count against the budget. `avoid` holds (article,
     sentence) pairs never to choose (they still count as what the others cover), such as the
-    versions of a disputed figure. `stop`, once set, ends the work (`Cancelled`).
+    versions of a disputed figure. `stop`, once set, ends the work (`Cancelled`). With `naming`,
+    a sentence leaning on a bare surname costs its full name's given words too, until a chosen
+    sentence names that person in full (`Naming.write` then places it after that one).
     """
     flat = [s for article in sentences for s in article]
     if len(flat) > MAX_POOL:
@@ -105,6 +108,14 @@ def select_sentences(
     cand = np.array(candidates)
     cand_sims = sims[:, cand]
     costs = np.array([cost(flat[k]) for k in candidates], dtype=np.float64)
+    # Bare surnames: (candidate, surname, words its full name adds), charged until someone names it.
+    lacking: list[tuple[int, str, int]] = []
+    if naming is not None:
+        for c, k in enumerate(candidates):
+            name, extra = naming.lacks(flat[k])
+            if name is not None and extra:
+                costs[c] += extra
+                lacking.append((c, name, extra))
     length = np.array([flat[k].n_words ** LENGTH_EXPONENT for k in candidates])
     lead = np.array([_lead(flat[k], lead_bonus) for k in candidates])
     # Concept gain as a product: which weighted concepts each candidate has, times the weight of
@@ -136,7 +147,16 @@ def select_sentences(
         np.maximum(nearest, sims[k, cand], out=nearest)
         if k in slot:
             taken[slot[k]] = True
-        remaining -= cost(flat[k])
+            remaining -= int(costs[slot[k]])
+        else:
+            remaining -= cost(flat[k])
+        if lacking and naming is not None:
+            given = naming.named(flat[k])
+            if given:
+                for c, name, extra in lacking:
+                    if name in given and not taken[c]:
+                        costs[c] -= extra
+                lacking[:] = [x for x in lacking if x[1] not in given]
 
     for s in start:
         take(index[(s.article, s.index)])

@@ -39,6 +39,12 @@ def test_surnames_are_names_written_in_full_and_alone() -> None:
     assert "Okafor" in names
     # A place ("in Kessel") and a word written in lower case elsewhere ("house") are no surnames.
     assert "Kessel" not in names and "House" not in names
+    # Nor a chamber after "the", even credited with what its member said.
+    chamber = [
+        "The White House kept quiet. Rep. Ada Lind, who put the plan to the House, said it would pass. "
+        "Lind said the vote was close."
+    ]
+    assert "House" not in surnames(chamber) and "Lind" in surnames(chamber)
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from service.nlp.referents import needs, says_nothing, surnames
+from service.nlp.referents import Naming, needs, says_nothing, surnames
 from service.nlp.salience import compute_salience
 from service.nlp.sentences import analyze, boilerplate
 
@@ -24,6 +24,57 @@ def test_surnames_are_full_names_also_written_alone() -> None:
     names = surnames([sentences])
     assert "Okafor" in names
     assert "Kessel" not in names and "Northline" not in names
+
+
+def test_a_chamber_after_the_is_no_surname() -> None:
+    (sentences,) = analyze(
+        [
+            "Speaker Rita House opened the session. The House said the vote would wait. "
+            "Senator Ada Lind spoke. Lind said she would vote no."
+        ]
+    )
+    names = surnames([sentences])
+    assert "Lind" in names and "House" not in names
+
+
+def test_a_bare_surname_in_a_summary_reads_after_its_full_name_or_gets_it() -> None:
+    (s,) = analyze([FERRY])
+    naming = Naming.of([s])
+    assert naming.full["Okafor"] == "Marta Okafor"
+    by_text = {x.text: x for x in s}
+    bare = by_text["Okafor demanded a new contract before crews return to the boats."]
+    full = by_text["Union leader Marta Okafor said 340 members had joined the strike."]
+    other = by_text["Northline Ferries carries about 6,000 passengers a day between the island and the port."]
+    assert naming.lacks(bare) == ("Okafor", 1) and naming.lacks(full) == (None, 0)
+    # No sentence names her: the first bare mention gets the name, a later one stays bare.
+    last = by_text["Okafor said crews would wait for an offer."]
+    assert naming.write([other, bare, last]) == [
+        other.text,
+        "Marta Okafor demanded a new contract before crews return to the boats.",
+        last.text,
+    ]
+    # A chosen sentence names her: the bare one moves to just after it, unchanged.
+    assert naming.write([bare, other, full]) == [other.text, full.text, bare.text]
+
+
+def test_selection_charges_a_bare_surname_its_given_name_until_someone_names_her() -> None:
+    from service.nlp.selection import select_sentences
+    from service.nlp.words import count_words
+
+    (s,) = analyze([FERRY])
+    salience = compute_salience([s])
+    naming = Naming.of([s])
+    bare = next(x for x in s if x.text == "Okafor said crews would wait for an offer.")
+    for budget in range(bare.n_words, 45):
+        chosen = select_sentences([s], salience, budget, naming=naming)
+        summary = " ".join(naming.write(chosen))
+        assert count_words(summary) <= budget
+        # Never "Okafor said ..." before the summary has said who she is.
+        if "Okafor said crews" in summary:
+            assert summary.index("Marta Okafor") < summary.index("Okafor said crews")
+    # Alone at its own length it does not fit (the given name is charged); one word more, it does.
+    assert select_sentences([s], salience, bare.n_words, naming=naming) == []
+    assert select_sentences([s], salience, bare.n_words + 1, naming=naming) == [bare]
 
 
 def test_what_a_sentence_needs() -> None:
