@@ -20,7 +20,7 @@ from service.facts.finish import Draft
 from service.facts.reading import Reading
 from service.nlp.referents import Naming
 from service.nlp.selection import LEAD_BONUS, select_sentences
-from service.nlp.sentences import Sentence, fit_words
+from service.nlp.sentences import Sentence, fit_words, join_sentences
 from service.nlp.words import count_words
 
 
@@ -75,7 +75,7 @@ class EmbeddedEngine(Engine):
             naming=naming,
         )
         if chosen:
-            summary = " ".join(naming.write(order(chosen, r.published[: r.articles])))
+            summary = join_sentences(naming.write(order(chosen, r.published[: r.articles])))
         else:  # the budget is below every usable sentence: cut the most salient sentence
             flat = [s for article in sentences for s in article]
             top = max(

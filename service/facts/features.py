@@ -9,9 +9,12 @@ from service.domain import SourceRef
 from service.nlp.sentences import Sentence
 from service.nlp.words import QUOTE_RE, STOPWORDS, stemmed, words
 
-# A number not glued to a word or another number: "1,200", "3.5". (The check on what precedes it
-# comes after its first digit, so that `re` can skip straight to digits.)
-NUMBER_RE = re.compile(r"\d(?<![\w.,]\d)\d*(?:[.,]\d+)*")
+# A number not glued to a word or another number: "1,200", "3.5"; in scripts written without
+# spaces a number stands right after a character ("投资120亿元", "1200億円"). (The check on what
+# precedes it comes after its first digit, so that `re` can skip straight to digits.)
+NUMBER_RE = re.compile(
+    r"\d(?<![\w.,]\d)\d*(?:[.,]\d+)*|(?<=[\u3005\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff])\d+(?:[.,]\d+)*"
+)
 MONTHS = frozenset(
     "january february march april may june july august september october november december "
     "jan feb mar apr jun jul aug sep sept oct nov dec".split()

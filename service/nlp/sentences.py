@@ -16,7 +16,15 @@ from service.errors import check
 from service.nlp.boundaries import mend
 from service.nlp.html import visible_spans
 from service.nlp.segmenter import Chunks, sentence_spans
-from service.nlp.words import INVISIBLE_RE, WORD_RE, content_stems, count_words, normalize_space
+from service.nlp.words import (
+    INVISIBLE_RE,
+    UNSPACED_RE,
+    WORD_RE,
+    content_stems,
+    count_words,
+    cut_words,
+    normalize_space,
+)
 
 # Newswire datelines that lead a sentence, and what may precede them. Every repetition is bounded
 # and the patterns are only tried at a sentence start, so a match costs a bounded amount of work.
@@ -100,6 +108,10 @@ BOILERPLATE_RE = re.compile(
     r"|c(?<!\wc)lients of the (?:[\w.]{1,12} ){1,4}news service\b|n(?<!\wn)eed a resend\b"
     r"|a(?<!\wa)n eta will be given\b|n(?<!\wn)ews (?:manager|editor) is\b"
     r"|\((?<=\w\()at\)\w|a(?<!\wa)ddress questions to\b|^editors?:|s(?<!\ws)yndicate web site\b"
+    # a desk's marks for editors: where a story may be cut, what comes with it, where it came from
+    r"|e(?<!\we)nd of (?:story|this budget)\b|s(?<!\ws)tory can end here\b"
+    r"|o(?<!\wo)ptional material follows\b|^photos?,? layouts?,? and graphics\b|e(?<!\we)ditors'? names\b"
+    r"|p(?<!\wp)ulled from (?:[\w'-]{1,20} ){1,3}staff and wire reports\b"
 )
 # A telephone number: "(212) 555-1234", "212-555-1234", "1-800-555-1234", "+44 20 7946 0000".
 PHONE_RE = re.compile(r"(?<!\d)(?:\+\d{1,3}[ .-])?(?:\(\d{3}\)\s?|\d{3}[ .-])\d{3}[ .-]\d{4}(?!\d)")
@@ -120,7 +132,13 @@ def boilerplate(sentence: str) -> bool:
     )
 
 
-TERMINAL_RE = re.compile(r"""[.!?]["'’”)\]]*\s*$|[.!?]\s*(?:''|")\s*$""")
+# Sentence ends of scripts that syntok does not split at: CJK full stops, question and exclamation
+# marks (fullwidth and halfwidth), the Devanagari danda and double danda, the Arabic question mark,
+# the Urdu full stop, the Ethiopic, Burmese and Khmer full stops; with any closing quote or bracket.
+OTHER_ENDS = "。！？｡।॥؟۔።။។"
+OTHER_END_RE = re.compile(rf"[{OTHER_ENDS}]+[」』）】〕〉》\"”’')\]]*")
+OTHER_END_CLOSERS = frozenset(OTHER_ENDS + "」』）】〕〉》")
+TERMINAL_RE = re.compile(rf"""[.!?{OTHER_ENDS}]["'’”)\]」』）】〕〉》]*\s*$|[.!?]\s*(?:''|")\s*$""")
 
 
 def split_sentences(
@@ -133,10 +151,18 @@ def split_sentences(
     each distinct chunk once (`service.nlp.segmenter`).
     """
     spans: list[tuple[int, int]] = []
+    others = any(c in text for c in OTHER_ENDS)
     for start, end in sentence_spans(text, chunks, stop):
         for m in PTB_QUOTE_END_RE.finditer(text, start, end):
             spans.append((start, m.start()))
             start = m.end()
+        if others:  # "。" and "।" end sentences that syntok runs together
+            for m in OTHER_END_RE.finditer(text, start, end):
+                if text[m.end() : end].strip():
+                    spans.append((start, m.end()))
+                    start = m.end()
+                    while start < end and text[start].isspace():
+                        start += 1
         if text[start:end].strip():
             spans.append((start, end))
     merged: list[tuple[int, int]] = []
@@ -165,8 +191,19 @@ def fit_words(text: str, max_words: int) -> str:
         kept.append(normalize_space(text[start:end]))
         n += k
     if kept:
-        return " ".join(kept)
-    return " ".join(text.split()[: max_words - 1]).rstrip(",;:") + " …"
+        return join_sentences(kept)
+    return cut_words(text, max_words - 1).rstrip(",;:，、；：") + " …"
+
+
+def join_sentences(texts: Sequence[str]) -> str:
+    """Sentences as one text: a space between them, none after a sentence of a script written
+    without spaces ("…线路。该项目…")."""
+    out = ""
+    for t in texts:
+        if out and not (out[-1] in OTHER_END_CLOSERS and UNSPACED_RE.match(t)):
+            out += " "
+        out += t
+    return out
 
 
 def lead_end(text: str, start: int, end: int, byline: bool = False) -> int:

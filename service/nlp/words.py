@@ -1,12 +1,25 @@
-"""Words: the service's one word tokenizer, stemming, stopwords, and whitespace normalisation."""
+"""Words: the service's one word tokenizer, stemming, stopwords, and whitespace normalisation.
+
+Scripts written without spaces between words get a segmenter: Chinese rjieba (jieba's dictionary
+and algorithm, in Rust), Japanese SudachiPy with its small dictionary (the finest of its three
+splits, about the grain of a Japanese dictionary's words), so a word budget and word-based concepts
+mean the same there as in English. Stems and stopwords follow each word's script: English rules
+for Latin script (see the note at STOPWORDS), Snowball's Russian, Greek, Arabic and Hindi stemmers
+for Cyrillic, Greek, Arabic and Devanagari words, and stopwords-iso's lists for those scripts and
+for Chinese, Japanese, Korean, Hebrew and Thai.
+"""
 
 from __future__ import annotations
 
 import re
+import threading
+from collections.abc import Callable
 from functools import lru_cache
+from typing import Any
 
 import regex
 import snowballstemmer
+import stopwordsiso
 
 # Letters and numbers of any script (news comes in every language), with the combining marks that
 # write vowels and diacritics inside a word (Devanagari, Thai, Arabic harakat, Hebrew niqqud), and
@@ -23,7 +36,7 @@ ASCII_WORD_RE = re.compile(r"[A-Za-z0-9]+(?:['.&-][A-Za-z0-9]+)*")
 # Quotation marks as news text writes them, PTB-style `` and '' included.
 QUOTE_RE = re.compile(r"[\"“”]|``|''")
 
-STOPWORDS = frozenset(
+_ENGLISH_STOPWORDS = frozenset(
     """a about above after again against all also am an and any are aren't as at be because been
     before being below between both but by can can't cannot could couldn't did didn't do does doesn't
     doing don't down during each few for from further had hadn't has hasn't have haven't having he
@@ -36,13 +49,95 @@ STOPWORDS = frozenset(
     whom why why's will with won't would wouldn't you you'd you'll you're you've your yours yourself
     yourselves said says say told mr mrs ms just one would like new s t""".split()
 )
+# Languages whose script no other listed language writes: their stopwords cannot be an English
+# content word, so one set serves every text. Latin-script languages (German "die", "war") would
+# clash with English and need the article's language first (not done yet).
+_SCRIPT_STOPWORD_LANGUAGES = ("zh", "ja", "ko", "ru", "uk", "bg", "el", "ar", "fa", "hi", "he", "th")
+_LATIN_RE = regex.compile(r"\p{Latin}")
+STOPWORDS = _ENGLISH_STOPWORDS | frozenset(
+    w
+    for lang in _SCRIPT_STOPWORD_LANGUAGES
+    for w in stopwordsiso.stopwords(lang)
+    # Words of their script only: the lists also hold ASCII digits and punctuation ("1", "$"), and a
+    # stray Latin letter in a Cyrillic list ("c" for "с").
+    if not _LATIN_RE.search(w) and not any(c.isascii() for c in w)
+)
 
-_stemmer = snowballstemmer.stemmer("english")
+# A word's stemmer by the script of its first letter; Latin script (and any other) is English's.
+_SCRIPT_STEMMERS = {
+    "Cyrillic": "russian",
+    "Greek": "greek",
+    "Arabic": "arabic",
+    "Devanagari": "hindi",
+}
+_SCRIPT_RE = {name: regex.compile(rf"\p{{{name}}}") for name in _SCRIPT_STEMMERS}
+_english = snowballstemmer.stemmer("english")
+_stemmers = {name: snowballstemmer.stemmer(lang) for name, lang in _SCRIPT_STEMMERS.items()}
 
 
 @lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
-    return str(_stemmer.stemWord(word))
+    if word[:1].isascii():
+        return str(_english.stemWord(word))
+    for name, pattern in _SCRIPT_RE.items():
+        if pattern.match(word):
+            return str(_stemmers[name].stemWord(word))
+    return str(_english.stemWord(word))
+
+
+# --- scripts without spaces ------------------------------------------------------------------
+# Han, kana, the prolonged-sound mark and the iteration mark: runs a segmenter splits into words.
+UNSPACED_RE = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\u30fc\u3005]")
+_KANA_RE = regex.compile(r"[\p{Hiragana}\p{Katakana}]")
+# A segmenter reads at most this many characters at once (SudachiPy refuses inputs over ~49 kB);
+# longer runs are cut into pieces of this size, a word at a cut is split in two.
+SEGMENT_CHARS = 2_000
+
+
+class _Segmenters:
+    """The two segmenters, loaded on first use (rjieba 0.5 s, Sudachi 0.2 s); Sudachi's tokenizer
+    is not thread-safe, so each thread has its own, over one shared dictionary."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._jieba: Callable[[str], list[str]] | None = None
+        self._sudachi: Any = None
+        self._mode: Any = None
+        self._local = threading.local()
+
+    def chinese(self, text: str) -> list[str]:
+        if self._jieba is None:
+            with self._lock:
+                if self._jieba is None:
+                    import rjieba
+
+                    self._jieba = rjieba.cut
+        return list(self._jieba(text))
+
+    def japanese(self, text: str) -> list[str]:
+        tokenizer = getattr(self._local, "tokenizer", None)
+        if tokenizer is None:
+            with self._lock:
+                if self._sudachi is None:
+                    from sudachipy import Dictionary, SplitMode
+
+                    self._sudachi = Dictionary(dict="small")
+                    self._mode = SplitMode.A
+            tokenizer = self._local.tokenizer = self._sudachi.tokenizer(mode=self._mode, fields={"surface"})
+        return [m.surface() for m in tokenizer.tokenize(text)]
+
+
+_segmenters = _Segmenters()
+
+
+def segment(run: str, japanese: bool) -> list[str]:
+    """The words of a run of unspaced script (a WORD_RE token with Han or kana in it), punctuation
+    left out; Japanese with Sudachi, otherwise (Chinese) with rjieba."""
+    cut = _segmenters.japanese if japanese else _segmenters.chinese
+    out: list[str] = []
+    for at in range(0, len(run), SEGMENT_CHARS):
+        out.extend(w for w in cut(run[at : at + SEGMENT_CHARS]) if WORD_RE.fullmatch(w))
+    return out
 
 
 # Every stage reads a sentence's words again (stems, concepts, names, the merge score): a
@@ -63,12 +158,53 @@ def _words(text: str) -> tuple[str, ...]:
 
 
 def _find_words(text: str) -> tuple[str, ...]:
-    return tuple((ASCII_WORD_RE if text.isascii() else WORD_RE).findall(text))
+    if text.isascii():
+        return tuple(ASCII_WORD_RE.findall(text))
+    found = WORD_RE.findall(text)
+    if not UNSPACED_RE.search(text):
+        return tuple(found)
+    # Japanese writes kana in nearly every sentence; Han without kana is read as Chinese.
+    japanese = _KANA_RE.search(text) is not None
+    out: list[str] = []
+    for w in found:
+        if UNSPACED_RE.search(w):
+            out.extend(segment(w, japanese))
+        else:
+            out.append(w)
+    return tuple(out)
 
 
 def count_words(text: str) -> int:
-    """Length as people and ROUGE's -l count it: whitespace-separated tokens."""
-    return len(text.split())
+    """Length as people and ROUGE's -l count it: whitespace-separated tokens; in scripts written
+    without spaces, a token counts the words the segmenter finds in it (at least one)."""
+    if text.isascii() or not UNSPACED_RE.search(text):
+        return len(text.split())
+    return sum(max(1, len(words(t))) if UNSPACED_RE.search(t) else 1 for t in text.split())
+
+
+def cut_words(text: str, n: int) -> str:
+    """The shortest start of `text` that holds its first `n` words as `count_words` counts them."""
+    if n <= 0:
+        return ""
+    tokens = list(re.finditer(r"\S+", text))
+    for m in tokens:
+        token = m.group(0)
+        if not UNSPACED_RE.search(token):
+            n -= 1
+            if n == 0:
+                return text[: m.end()]
+            continue
+        found = words(token)
+        if len(found) < n:
+            n -= max(1, len(found))
+            if n <= 0:
+                return text[: m.end()]
+            continue
+        at = 0  # the n-th word's end inside the token
+        for w in found[:n]:
+            at = token.index(w, at) + len(w)
+        return text[: m.start() + at]
+    return text
 
 
 def stemmed(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:

@@ -116,10 +116,28 @@ def test_says_nothing(text: str, nothing: bool) -> None:
         "For Use By Clients of the Harbour Gazette News Service",
         "Address questions to Harbour Q&A, The Kessel Gazette, by e-mail to qa(AT)gazette.example.",
         "EDITORS: The Gazette's syndicate web site has more on the ferry series.",
+        "XXXX END OF STORY",
+        "Story can end here.",
+        "Optional material follows.",
+        "PHOTOS, LAYOUTS AND GRAPHICS",
+        "Photo and graphics information and editors' names can be found at the end of this budget.",
+        "A brief roundup of the day's harbour news, pulled from Gazette staff and wire reports.",
     ],
 )
 def test_desk_lines_are_boilerplate(line: str) -> None:
     assert boilerplate(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Photos and graphics of the flooded harbour were shared by thousands on Monday.",
+        "The end of the story came on Friday, when the ferry crews voted to return.",
+        "Editors at the Gazette said the union had named its negotiators.",
+    ],
+)
+def test_news_about_stories_and_editors_is_no_desk_line(line: str) -> None:
+    assert not boilerplate(line)
 
 
 def test_wire_headers_and_sgml_entities_are_stripped_and_offsets_kept() -> None:
