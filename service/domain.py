@@ -39,6 +39,10 @@ class Article:
     url: str | None = None
     published: datetime | None = None
     page: Page | None = None  # set when `text` was read out of an HTML page
+    # ISO 639-1 ("de", "zh"): as the request gave it, as its page declared it, or as detected
+    # (`language_source`); None until read (`service.nlp.languages`), or with no letters to read.
+    language: str | None = None
+    language_source: Literal["given", "declared", "detected"] | None = None
 
 
 # The bounds of a request's options (inclusive): the one definition for every layer that checks them.

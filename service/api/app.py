@@ -23,6 +23,7 @@ from service.api.state import ServiceState
 from service.engines import build_engine
 from service.engines.base import Engine
 from service.errors import load_failure
+from service.nlp.languages import warm as warm_languages
 from service.pages.extract import warm_extractor
 from service.runner import EngineRunner
 from service.settings import Settings
@@ -38,6 +39,7 @@ async def _load(state: ServiceState) -> None:
         await asyncio.to_thread(engine.warmup)
         # The page reader's first call loads trafilatura and its tables (~0.5 s): not a request's.
         await asyncio.to_thread(warm_extractor)
+        await asyncio.to_thread(warm_languages)  # the language detector's model (1.5 s)
     except Exception as exc:
         state.status = "failed"
         state.failure = load_failure(exc)

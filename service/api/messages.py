@@ -77,6 +77,8 @@ def message(err: Mapping[str, Any], body: object = None) -> str:
     if kind == "string_pattern_mismatch":
         if ctx.get("pattern") == r"\S":
             return f"{field} must not be blank: leave it out, or give some text"
+        if names and names[-1] == "language":
+            return f'{field} must be a BCP 47 language tag, such as "de", "pt-BR" or "zh-Hant"'
         return f"{field} must match the pattern {ctx.get('pattern')}"
     if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
         bound = {"greater_than_equal": "at least", "greater_than": "more than"}.get(kind)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 import threading
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
@@ -25,6 +26,7 @@ from service.domain import (
     SourceRef,
 )
 from service.errors import InvalidInput, PayloadTooLarge
+from service.nlp.languages import BCP47_RE, language_of
 from service.pages.extract import Budget, read_article
 from service.settings import Settings
 
@@ -82,6 +84,14 @@ class ArticleIn(BaseModel):
         None,
         description="ISO 8601 date or datetime; orders the summary chronologically. A date more than"
         " a day ahead of the service's clock is refused (422).",
+    )
+    language: str | None = Field(
+        None,
+        max_length=35,
+        pattern=BCP47_RE.pattern,
+        description='The article\'s language as a BCP 47 tag ("de", "pt-BR", "zh-Hant"). Without'
+        " it the service detects the language (a page's <html lang> counts as a hint); the one read"
+        " is in the response's `input.articles`.",
     )
 
     @field_validator("text")
@@ -212,6 +222,8 @@ class SummarizeRequest(BaseModel):
                     budget,
                     stop,
                 )
+                lang = language_of(article.text, a.language, article.page.language if article.page else None)
+                article = replace(article, language=lang.code, language_source=lang.source)
                 n, limit = len(article.text), settings.max_article_chars
                 if n > limit:
                     what = "characters of article text read from its page" if article.page else "characters"
@@ -297,6 +309,12 @@ class UpdateOut(BaseModel):
 
 class ArticleInput(BaseModel):
     article: int
+    language: str | None = Field(
+        None, description="ISO 639-1 code of the language read (None: the article has no letters)."
+    )
+    language_source: Literal["given", "declared", "detected"] | None = Field(
+        None, description="given: the request's `language`; declared: the page's <html lang>; detected."
+    )
     total: int = Field(description="Length of the article in `unit`.")
     used: int = Field(description="How much of it the engine read, in `unit`.")
     truncated: bool
@@ -411,6 +429,8 @@ class SummarizeResponse(BaseModel):
                 articles=[
                     ArticleInput(
                         article=a.article,
+                        language=cluster.articles[a.article].language,
+                        language_source=cluster.articles[a.article].language_source,
                         total=a.total,
                         used=a.used,
                         truncated=a.truncated,

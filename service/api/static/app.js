@@ -267,7 +267,10 @@
 
   function el(tag, text, className) {
     const node = document.createElement(tag);
-    if (text !== undefined && text !== null) node.textContent = text;
+    if (text !== undefined && text !== null) {
+      node.textContent = text;
+      node.dir = "auto"; // right-to-left text (Arabic, Hebrew) reads the right way round
+    }
     if (className) node.className = className;
     return node;
   }
