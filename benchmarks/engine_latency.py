@@ -6,7 +6,8 @@ Rows with a query (DUC 2006's topics) are sent with it, unless `--no-query`.
 
 Each cluster is posted to the app in-process (the real routes, engine and runner) `--repeat`
 times; prints p50/p90/max of the server's own total time (`timings_ms.total`) and of the
-engine's stages.
+engine's stages, then what telling each article's language costs (`service.nlp.languages`, part of
+`read`), per article, with the detector's model loaded as the service loads it at warm-up.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
+import time
 from pathlib import Path
 
 from fastapi.testclient import TestClient
@@ -21,6 +23,7 @@ from fastapi.testclient import TestClient
 from benchmarks.stats import percentile
 from eval.data import load_examples
 from service.api.app import create_app
+from service.nlp.languages import language_of
 from service.settings import Settings
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "duc2004" / "duc2004_task2.jsonl"
@@ -60,6 +63,13 @@ def main(argv: list[str] | None = None) -> int:
     sys.stdout.write(f"{len(stages['total'])} requests, {n_articles:.0f} articles each\n")
     for name, values in stages.items():
         sys.stdout.write(f"{name:10s} {_percentiles(values)}\n")
+    detect: list[float] = []
+    for ex in examples:
+        for d in ex.documents:
+            t0 = time.perf_counter()
+            language_of(d.text)
+            detect.append((time.perf_counter() - t0) * 1e3)
+    sys.stdout.write(f"language   {_percentiles(detect)}  (per article, {len(detect)} articles)\n")
     return 0
 
 
