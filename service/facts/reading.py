@@ -50,7 +50,8 @@ class Reading:
 def read(cluster: Cluster, stop: threading.Event | None = None) -> Reading:
     """Split and weigh `cluster`; `stop`, once set, ends the work (`Cancelled`)."""
     n = len(cluster.articles)
-    every = analyze([a.text for a in (*cluster.articles, *cluster.background)], stop)
+    both = (*cluster.articles, *cluster.background)
+    every = analyze([a.text for a in both], stop, [a.language for a in both])
     sentences, old = every[:n], every[n:]
     if not any(sentences):
         texts = [a.text for a in cluster.articles]

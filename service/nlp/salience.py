@@ -22,7 +22,7 @@ import numpy as np
 
 from service.errors import check
 from service.nlp.sentences import Sentence
-from service.nlp.words import STOPWORDS, stemmed
+from service.nlp.words import stemmed, stopwords_for
 
 Concept = tuple[str, str] | tuple[str]
 REPEAT_WEIGHT = 0.5
@@ -33,10 +33,10 @@ def sentence_concepts(sentence: Sentence, bigrams: bool = True) -> frozenset[Con
     unigrams = frozenset((s,) for s in sentence.stems)
     if not bigrams:
         return unigrams
-    lowered, stems = stemmed(sentence.text)
+    lowered, stems = stemmed(sentence.text, sentence.language)
     # Every adjacent pair but those of two stopwords; iterated in C (maps over the lists), as
     # this runs for every sentence of a request.
-    is_stopword = list(map(STOPWORDS.__contains__, lowered))
+    is_stopword = list(map(stopwords_for(sentence.language).__contains__, lowered))
     both_stop = map(and_, is_stopword, islice(is_stopword, 1, None))
     return unigrams | frozenset(compress(pairwise(stems), map(not_, both_stop)))
 

@@ -241,17 +241,24 @@ class Sentence:
     n_words: int
     complete: bool  # ends like a sentence (not a headline, fragment or list item)
     position: float  # index / number of sentences in the article, in [0, 1)
+    language: str | None = None  # its article's (ISO 639-1), which its stems were read in
 
 
-def analyze(texts: Sequence[str], stop: threading.Event | None = None) -> list[list[Sentence]]:
+def analyze(
+    texts: Sequence[str],
+    stop: threading.Event | None = None,
+    languages: Sequence[str | None] | None = None,
+) -> list[list[Sentence]]:
     """Split each article into sentences with offsets, stripping leading datelines/bylines.
 
+    `languages` (ISO 639-1 per text, None: English rules) picks each text's stemmer and stopwords.
     `stop`, once set, ends the work (`Cancelled`).
     """
     out: list[list[Sentence]] = []
     chunks = Chunks()  # the articles of a cluster share most of their words
     for a, original in enumerate(texts):
         check(stop)
+        language = languages[a] if languages is not None else None
         text, where, ends = visible_spans(original)
         if where is None and "&" in text:
             text = SGML_ENTITY_RE.sub(_blank, text)
@@ -274,10 +281,11 @@ def analyze(texts: Sequence[str], stop: threading.Event | None = None) -> list[l
                     end=ends[end - 1] if ends else end,
                     text=normalized,
                     # The same words: the stems every later stage reads are found once.
-                    stems=tuple(content_stems(raw if INVISIBLE_RE.search(raw) else normalized)),
+                    stems=tuple(content_stems(raw if INVISIBLE_RE.search(raw) else normalized, language)),
                     n_words=count_words(raw),
                     complete=bool(TERMINAL_RE.search(raw)) and "\n\n" not in raw,
                     position=i / max(1, len(spans)),
+                    language=language,
                 )
             )
         out.append(sentences)

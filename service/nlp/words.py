@@ -207,30 +207,93 @@ def cut_words(text: str, n: int) -> str:
     return text
 
 
-def stemmed(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def stemmed(text: str, language: str | None = None) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The words of `text` lowered, and their stems (stopwords' too), in order.
 
     Sentence stems, concepts and the merge score all read them: found once per text, as `words`.
+    `language` (ISO 639-1) picks the Snowball stemmer of a Latin-script language (`for_language`);
+    None or "en" is English, as every text was read before languages were told apart.
     """
-    return _stemmed(text) if len(text) <= CACHED_CHARS else _stem_words(text)
+    if language == "en":
+        language = None
+    if len(text) <= CACHED_CHARS:
+        return _stemmed(text, language)
+    return _stem_words(text, language)
 
 
 @lru_cache(maxsize=CACHED_ITEMS)
-def _stemmed(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    return _stem_words(text)
+def _stemmed(text: str, language: str | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    return _stem_words(text, language)
 
 
-def _stem_words(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def _stem_words(text: str, language: str | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
     if text.isascii():  # lowering keeps ASCII words where they were: lower once, then find them
         lowered = tuple(ASCII_WORD_RE.findall(text.lower()))
     else:
         lowered = tuple(w.lower() for w in words(text))
-    return lowered, tuple(map(stem, lowered))
+    if language is None:
+        return lowered, tuple(map(stem, lowered))
+    return lowered, tuple(map(for_language(language).stem, lowered))
 
 
-def content_stems(text: str) -> list[str]:
-    lowered, stems = stemmed(text)
-    return [s for w, s in zip(lowered, stems, strict=True) if w not in STOPWORDS]
+def content_stems(text: str, language: str | None = None) -> list[str]:
+    lowered, stems = stemmed(text, language)
+    stop = stopwords_for(language)
+    return [s for w, s in zip(lowered, stems, strict=True) if w not in stop]
+
+
+def stopwords_for(language: str | None) -> frozenset[str]:
+    """The stopwords of a text in `language` (None or "en": English's and the other scripts')."""
+    return STOPWORDS if language in (None, "en") else for_language(language).stopwords
+
+
+# ISO 639-1 codes of the languages Snowball stems (its Porter variants left out).
+SNOWBALL = {
+    "ar": "arabic", "hy": "armenian", "eu": "basque", "ca": "catalan", "cs": "czech", "da": "danish",
+    "nl": "dutch", "en": "english", "eo": "esperanto", "et": "estonian", "fi": "finnish",
+    "fr": "french", "de": "german", "el": "greek", "hi": "hindi", "hu": "hungarian",
+    "id": "indonesian", "ga": "irish", "it": "italian", "lt": "lithuanian", "ne": "nepali",
+    "no": "norwegian", "nb": "norwegian", "nn": "norwegian", "fa": "persian", "pl": "polish",
+    "pt": "portuguese", "ro": "romanian", "ru": "russian", "sr": "serbian", "es": "spanish",
+    "sv": "swedish", "ta": "tamil", "tr": "turkish", "yi": "yiddish",
+}  # fmt: skip
+
+
+class LanguageWords:
+    """How words of one (non-English) language are stemmed and which are stopwords: its Snowball
+    stemmer for words of its own script, the script's stemmer (`stem`) for words of another; no
+    stemming where Snowball has no stemmer for it. Stopwords: stopwords-iso's list for it, and the
+    lists of the other scripts (a Chinese name in a German text is still read as Chinese)."""
+
+    def __init__(self, language: str) -> None:
+        name = SNOWBALL.get(language)
+        self._stemmer = snowballstemmer.stemmer(name) if name else None
+        own = stopwordsiso.stopwords(language) if stopwordsiso.has_lang(language) else set()
+        self.stopwords = frozenset(own) | (STOPWORDS - _ENGLISH_STOPWORDS)
+        self._cache: dict[str, str] = {}
+
+    def stem(self, word: str) -> str:
+        out = self._cache.get(word)
+        if out is None:
+            if self._stemmer is None:
+                out = word if word[:1].isascii() or _LATIN_RE.match(word) else stem(word)
+            elif word[:1].isascii() or _LATIN_RE.match(word) or not _script_stemmer(word):
+                out = str(self._stemmer.stemWord(word))
+            else:
+                out = stem(word)
+            if len(self._cache) < 200_000:
+                self._cache[word] = out
+        return out
+
+
+def _script_stemmer(word: str) -> bool:
+    """Whether `stem` has a stemmer of the word's own (non-Latin) script."""
+    return any(pattern.match(word) for pattern in _SCRIPT_RE.values())
+
+
+@lru_cache(maxsize=64)
+def for_language(language: str) -> LanguageWords:
+    return LanguageWords(language)
 
 
 # Zero-width and control characters: invisible in a browser, noise in a summary.
