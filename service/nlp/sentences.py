@@ -136,7 +136,12 @@ def boilerplate(sentence: str) -> bool:
 # marks (fullwidth and halfwidth), the Devanagari danda and double danda, the Arabic question mark,
 # the Urdu full stop, the Ethiopic, Burmese and Khmer full stops; with any closing quote or bracket.
 OTHER_ENDS = "。！？｡।॥؟۔።။។"
-OTHER_END_RE = re.compile(rf"[{OTHER_ENDS}]+[」』）】〕〉》\"”’')\]]*")
+# The same, and an ASCII "!" or "?" between two characters of a script without spaces ("やめて!大きな",
+# where syntok wants a space after it).
+_CJK = "\u3005\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff"
+OTHER_END_RE = re.compile(
+    rf"[{OTHER_ENDS}]+[」』）】〕〉》\"”’')\]]*|(?<=[{_CJK}])[!?]+[」』）】〕〉》\"”’')\]]*(?=[「『（{_CJK}0-9])"
+)
 OTHER_END_CLOSERS = frozenset(OTHER_ENDS + "」』）】〕〉》")
 TERMINAL_RE = re.compile(rf"""[.!?{OTHER_ENDS}]["'’”)\]」』）】〕〉》]*\s*$|[.!?]\s*(?:''|")\s*$""")
 
@@ -151,7 +156,9 @@ def split_sentences(
     each distinct chunk once (`service.nlp.segmenter`).
     """
     spans: list[tuple[int, int]] = []
-    others = any(c in text for c in OTHER_ENDS)
+    others = any(c in text for c in OTHER_ENDS) or bool(
+        UNSPACED_RE.search(text) and ("!" in text or "?" in text)
+    )
     for start, end in sentence_spans(text, chunks, stop):
         for m in PTB_QUOTE_END_RE.finditer(text, start, end):
             spans.append((start, m.start()))

@@ -121,6 +121,8 @@ JAPANESE = (
         ("सरकार ने सोमवार को नई योजना की घोषणा की। इस पर 500 करोड़ रुपये खर्च होंगे।", 2),
         ("أعلنت الحكومة عن خطة جديدة. هل ستنجح الخطة؟ قال الوزير إن العمل سيبدأ قريبا.", 3),
         ("「計画は2027年に完成する。」知事はそう述べた。", 2),
+        # ASCII marks between Japanese characters, where syntok wants a space after them.
+        ("フェリーは止まった!乗客は港で待った。本当?2027年に再開する。", 4),
     ],
 )
 def test_sentence_ends_of_other_scripts(text: str, sentences: int) -> None:
