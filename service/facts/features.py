@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from service.domain import SourceRef
 from service.nlp.sentences import Sentence
-from service.nlp.words import QUOTE_RE, STOPWORDS, stemmed, words
+from service.nlp.words import QUOTE_RE, STOPWORDS, proper_nouns, stemmed, words
 
 # A number not glued to a word or another number: "1,200", "3.5"; in scripts written without
 # spaces a number stands right after a character ("投资120亿元", "1200億円"). (The check on what
@@ -29,8 +29,9 @@ def numbers(text: str) -> set[str]:
 
 
 def proper_names(text: str) -> set[str]:
-    """Capitalised words that are not sentence-initial function words ("The", "But")."""
-    names = set()
+    """Capitalised words that are not sentence-initial function words ("The", "But"); in Chinese
+    and Japanese, which have no capitals, the names their segmenters tag (`proper_nouns`)."""
+    names = set(proper_nouns(text))
     for i, w in enumerate(words(text)):
         if w[0].isupper() and w.lower() not in STOPWORDS and not (i == 0 and w.lower() in MONTHS):
             names.add(w)

@@ -104,6 +104,26 @@ class _Segmenters:
         self._sudachi: Any = None
         self._mode: Any = None
         self._local = threading.local()
+        self._jieba_tag: Callable[[str], list[tuple[str, str]]] | None = None
+
+    def chinese_tagged(self, text: str) -> list[tuple[str, str]]:
+        """(word, jieba part-of-speech tag) pairs: "nr" a person, "ns" a place, "nt" a body."""
+        self.chinese("")  # loads rjieba
+        if self._jieba_tag is None:
+            import rjieba
+
+            self._jieba_tag = rjieba.tag
+        return list(self._jieba_tag(text))
+
+    def japanese_tagged(self, text: str) -> list[tuple[str, str]]:
+        """(word, Sudachi's part-of-speech subclass) pairs: "固有名詞" a proper noun."""
+        tokenizer = getattr(self._local, "tagger", None)
+        if tokenizer is None:
+            self.japanese("")  # loads the dictionary
+            tokenizer = self._local.tagger = self._sudachi.tokenizer(
+                mode=self._mode, fields={"surface", "pos"}
+            )
+        return [(m.surface(), m.part_of_speech()[1]) for m in tokenizer.tokenize(text)]
 
     def chinese(self, text: str) -> list[str]:
         if self._jieba is None:
@@ -128,6 +148,39 @@ class _Segmenters:
 
 
 _segmenters = _Segmenters()
+
+
+_CHINESE_NAME_TAGS = frozenset({"nr", "nrt", "nrfg", "ns", "nt", "nz"})
+
+
+def proper_nouns(text: str) -> tuple[str, ...]:
+    """Names in the Chinese or Japanese runs of `text` by their segmenter's part of speech: what
+    capital letters tell in scripts that have them (jieba's person, place, body and other-name
+    tags; Sudachi's proper nouns)."""
+    if not UNSPACED_RE.search(text):
+        return ()
+    # Sentence-sized texts only are kept, as `words` keeps them.
+    return _proper_nouns(text) if len(text) <= CACHED_CHARS else _find_proper_nouns(text)
+
+
+@lru_cache(maxsize=20_000)
+def _proper_nouns(text: str) -> tuple[str, ...]:
+    return _find_proper_nouns(text)
+
+
+def _find_proper_nouns(text: str) -> tuple[str, ...]:
+    japanese = _KANA_RE.search(text) is not None
+    out: list[str] = []
+    for run in WORD_RE.findall(text):
+        if not UNSPACED_RE.search(run):
+            continue
+        for at in range(0, len(run), SEGMENT_CHARS):
+            piece = run[at : at + SEGMENT_CHARS]
+            if japanese:
+                out.extend(w for w, pos in _segmenters.japanese_tagged(piece) if pos == "固有名詞")
+            else:
+                out.extend(w for w, tag in _segmenters.chinese_tagged(piece) if tag in _CHINESE_NAME_TAGS)
+    return tuple(out)
 
 
 def segment(run: str, japanese: bool) -> list[str]:

@@ -165,3 +165,12 @@ def test_chinese_and_japanese_clusters_get_a_budgeted_summary_and_key_facts(
     for fact in result.key_facts:
         assert any(fact.text in t for t in texts)  # each a sentence of the articles, as written
         assert fact.support >= 1
+
+
+def test_names_in_scripts_without_capitals_come_from_the_segmenters() -> None:
+    from service.facts.features import proper_names
+
+    assert proper_names("港町市の田中知事は月曜日、新しい埠頭を発表した。") == {"田中"}
+    assert {"李明"} <= proper_names("市长李明表示，新码头将缓解交通拥堵。")
+    assert proper_names("新码头将缓解交通拥堵。") == set()
+    assert proper_names("The mayor of Kessel spoke.") == {"Kessel"}
