@@ -63,6 +63,9 @@ class Options:
 
     max_words: int
     num_facts: int
+    # ISO 639-1: the language the summary's sentences are chosen in when the articles are in more
+    # than one; None: the language most articles are in.
+    language: str | None = None
 
     def __post_init__(self) -> None:
         self._check("max_words", self.max_words, MIN_MAX_WORDS, MAX_MAX_WORDS)

@@ -26,7 +26,7 @@ from service.domain import (
     SourceRef,
 )
 from service.errors import InvalidInput, PayloadTooLarge
-from service.nlp.languages import BCP47_RE, language_of
+from service.nlp.languages import BCP47_RE, language_of, primary
 from service.pages.extract import Budget, read_article
 from service.settings import Settings
 
@@ -144,6 +144,15 @@ class OptionsIn(BaseModel):
         examples=[5],
         description="How many key facts to return (default from settings).",
     )
+    language: str | None = Field(
+        None,
+        max_length=35,
+        pattern=BCP47_RE.pattern,
+        description="Where the articles are in several languages, the one the summary is written in"
+        " (BCP 47; default: the language most articles are in). The summary is chosen from that"
+        " language's articles; key facts come from all. A language none of the articles is in is"
+        " refused (422).",
+    )
 
 
 # The request the API docs show (ReDoc's and Swagger's sample): two short articles, the defaults.
@@ -230,6 +239,13 @@ class SummarizeRequest(BaseModel):
                     raise PayloadTooLarge(f"{name} {i} has {n} {what}; the limit is {limit}")
                 read[-1].append(article)
         articles, background = read
+        language = primary(self.options.language) if self.options.language else None
+        written = sorted({a.language for a in articles if a.language})
+        if language and written and language not in written:
+            raise InvalidInput(
+                f"no article is in the language asked for ({language}): the articles are in"
+                f" {', '.join(written)}"
+            )
         total = sum(len(a.text) for a in (*articles, *background))
         if total > settings.max_total_chars:
             raise PayloadTooLarge(
@@ -243,6 +259,7 @@ class SummarizeRequest(BaseModel):
                 num_facts=self.options.num_facts
                 if self.options.num_facts is not None
                 else settings.default_num_facts,
+                language=language,
             ),
             query=self.query.strip() if self.query else None,
             background=tuple(background),

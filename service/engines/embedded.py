@@ -18,6 +18,7 @@ from service.engines.base import Engine, Stops
 from service.errors import Cancelled, check
 from service.facts.finish import Draft
 from service.facts.reading import Reading
+from service.nlp.languages import summary_language
 from service.nlp.referents import Naming
 from service.nlp.selection import LEAD_BONUS, select_sentences
 from service.nlp.sentences import Sentence, fit_words, join_sentences
@@ -59,6 +60,14 @@ class EmbeddedEngine(Engine):
         lead_bonus, weight = (0.0, r.relevance.coverage_weight) if r.relevance else (LEAD_BONUS, None)
         # Neither a side of a dispute alone nor what the reader knows.
         avoid = r.avoid
+        # Articles in several languages: the summary is written in one (`Options.language`, else
+        # the majority's), from that language's sentences; no translation.
+        languages = [a.language for a in cluster.articles]
+        if len({lang for lang in languages if lang}) > 1:
+            target = summary_language(languages, cluster.options.language)
+            avoid = avoid | frozenset(
+                (s.article, s.index) for article in sentences for s in article if s.language != target
+            )
         max_words = cluster.options.max_words
         check(stop)
         # A bare surname reads after the sentence naming the person in full, or gets the full name

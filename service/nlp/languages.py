@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 import threading
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -83,3 +85,15 @@ def language_of(text: str, given: str | None = None, declared: str | None = None
         if any(lang == want and p >= DECLARED_FLOOR for lang, p in ranked):
             return Language(want, "declared")
     return Language(ranked[0][0], "detected")
+
+
+def summary_language(languages: Sequence[str | None], asked: str | None = None) -> str | None:
+    """The language a summary of articles in `languages` is written in: the one asked for, else
+    the one most articles are in (among equals, the first article's)."""
+    if asked:
+        return asked
+    known = [lang for lang in languages if lang]
+    if not known:
+        return None
+    counts = Counter(known)
+    return max(known, key=lambda lang: (counts[lang], -known.index(lang)))

@@ -56,3 +56,35 @@ def test_a_declared_language_is_a_hint_the_text_can_overrule() -> None:
     assert language_of(GERMAN, declared="de").source == "declared"
     assert language_of("1234 5678 !!!").code is None
     assert language_of("1234 5678", declared="ja").code == "ja"
+
+
+ENGLISH = (
+    "The government presented a new plan for the ferries on Monday. It will cost 40 million euros,"
+    " the transport minister said."
+)
+GERMAN_TOO = (
+    "Die Regierung stellte am Montag einen neuen Plan für die Fähren vor. Er soll 40 Millionen Euro"
+    " kosten, sagte der Verkehrsminister."
+)
+
+
+def test_articles_in_two_languages_get_a_summary_in_one(client: TestClient) -> None:
+    articles = [{"text": GERMAN_TOO}, {"text": ENGLISH}, {"text": GERMAN}]
+
+    def summary(**options: object) -> dict:
+        r = client.post("/v1/summarize", json={"articles": articles, "options": {"max_words": 60, **options}})
+        assert r.status_code == 200, r.text
+        return r.json()
+
+    # The majority's language by default, the one asked for otherwise; facts from every article.
+    by_default = summary()
+    assert "Regierung" in by_default["summary"] and "government" not in by_default["summary"]
+    asked = summary(language="en-GB")
+    assert "government" in asked["summary"] and "Regierung" not in asked["summary"]
+    assert {s["article"] for f in asked["key_facts"] for s in f["sources"]} >= {0, 1}
+    r = client.post("/v1/summarize", json={"articles": articles, "options": {"language": "es"}})
+    assert r.status_code == 422
+    assert (
+        r.json()["error"]["message"]
+        == "no article is in the language asked for (es): the articles are in de, en"
+    )
