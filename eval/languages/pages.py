@@ -42,11 +42,16 @@ class PageLanguage:
     source: LangSource | None
     declared: str | None  # as written in the page or its metadata
     text_lang: str | None  # lingua's language of the ground-truth article text
+    known: bool = False  # lingua knows `lang`: a text can be judged to be in it or not
 
     @property
     def declared_differs(self) -> bool:
+        """The page declares a language lingua knows, and lingua reads another in its article."""
         return (
-            self.source in ("html", "metadata") and self.text_lang is not None and self.lang != self.text_lang
+            self.known
+            and self.source in ("html", "metadata")
+            and self.text_lang is not None
+            and self.lang != self.text_lang
         )
 
 
