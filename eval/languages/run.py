@@ -61,6 +61,7 @@ class LanguagesConfig:
     url: str | None = None  # None: the app in this process
     out: Path | None = None
     limit: int | None = None  # pages mode: only the first N pages of each file
+    detect_among: Sequence[str] | None = None  # pages mode: lingua's languages (None: all it knows)
     timeout_s: float = 300.0
 
 
@@ -151,7 +152,7 @@ def run_language_pages(config: LanguagesConfig) -> dict[str, Any]:
     if not c.pages:
         raise ValueError("pages mode needs page files (--pages)")
     loaded = {path: load_pages(path, c.limit) for path in c.pages}
-    detector = Detector()
+    detector = Detector(c.detect_among)
     scores: list[PageScore] = []
     t0 = time.perf_counter()
     with SummarizeClient(c.url, timeout_s=c.timeout_s) as client:
@@ -166,6 +167,7 @@ def run_language_pages(config: LanguagesConfig) -> dict[str, Any]:
             p.name: {"path": str(p), "sha256": file_sha256(p), "pages": len(v)} for p, v in loaded.items()
         },
         "limit": c.limit,
+        "detect_among": list(c.detect_among) if c.detect_among else "all lingua's languages",
     }
     results = {
         "all": aggregate_pages(scores),
