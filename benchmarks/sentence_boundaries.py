@@ -3,15 +3,20 @@
     python -m benchmarks.sentence_boundaries [--ud DIR] [--langs en de fr ru zh ja]
 
 Each treebank file holds one document a line (`{lang, treebank, id, paragraphs: [[sentence, ...]]}`).
-A paragraph's sentences are joined with a single space; a splitter is scored on where its sentences
-end (character offsets, trailing whitespace left out) against where the treebank's sentences end.
-The end of the paragraph is left out on both sides: every splitter gets it for free. Japanese GSD
-has one sentence a document, so for a language without any multi-sentence paragraph the documents'
+A paragraph's sentences are joined as the language writes running text: with a single space, and
+with nothing between them in Chinese and Japanese (the treebanks' text has no space there; a space
+would hand every splitter the boundary). A splitter is scored on where its sentences end
+(character offsets, trailing whitespace left out) against where the treebank's sentences end. The
+end of the paragraph is left out on both sides: every splitter gets it for free. Japanese GSD has
+one sentence a document, so for a language without any multi-sentence paragraph the documents'
 sentences are joined, in file order, into one text.
 
 Splitters: this service's (`service.nlp.sentences.split_sentences`), plain syntok 1.4, and pysbd
-(`pip install pysbd`; reported as missing, not scored, when it is not installed). The scoring here is
-the benchmark's own: it shares nothing with the service but the call to its splitter.
+(in the `eval` extra; reported as missing, not scored, when it is not installed). The scoring here
+is the benchmark's own: it shares nothing with the service but the call to its splitter.
+
+Targets, for the service's splitter in every language: F1 >= 0.97 and at least pysbd's F1. The
+table is followed by one line a language saying whether both are met.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ import gzip
 import json
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,7 +39,11 @@ FILES = {
     "zh": "zh_gsd-dev.jsonl.gz",
     "ja": "ja_gsd-dev.jsonl.gz",
 }
-TARGETS = ("en", "de")  # the languages with a target; the rest are a preview
+# Languages whose running text has no space between sentences.
+NO_SPACE = frozenset({"zh", "ja"})
+# Every language has a target: the service's F1 at least this, and at least pysbd's.
+TARGETS = tuple(FILES)
+TARGET_F1 = 0.97
 
 # A splitter: a text in, the end offsets of its sentences out.
 Splitter = Callable[[str], list[int]]
@@ -46,8 +55,15 @@ class Paragraph:
     ends: frozenset[int]  # where the treebank's sentences end, the paragraph's own end left out
 
 
-def paragraphs(path: Path) -> list[Paragraph]:
-    """The file's multi-sentence paragraphs; all its sentences as one text when it has none."""
+def joiner(lang: str) -> str:
+    """What stands between two sentences of a paragraph in `lang`'s running text."""
+    return "" if lang in NO_SPACE else " "
+
+
+def paragraphs(path: Path, lang: str) -> list[Paragraph]:
+    """The file's multi-sentence paragraphs, joined as `lang` writes them; all its sentences as one
+    text when it has none."""
+    sep = joiner(lang)
     with gzip.open(path, "rt", encoding="utf-8") as f:
         docs = [json.loads(line) for line in f if line.strip()]
     groups = [p for d in docs for p in d["paragraphs"]]
@@ -61,8 +77,8 @@ def paragraphs(path: Path) -> list[Paragraph]:
         for s in sentences:
             at += len(s)
             ends.append(at)
-            at += 1  # the joining space
-        out.append(Paragraph(" ".join(sentences), frozenset(ends[:-1])))
+            at += len(sep)
+        out.append(Paragraph(sep.join(sentences), frozenset(ends[:-1])))
     return out
 
 
@@ -165,16 +181,29 @@ def score(split: Splitter, paras: list[Paragraph]) -> Score:
     return out
 
 
-def rows(ud: Path, langs: list[str], names: list[str]) -> Iterator[str]:
-    for lang in langs:
-        paras = paragraphs(ud / FILES[lang])
-        n = sum(len(p.ends) for p in paras)
-        for name in names:
-            s = score(SPLITTERS[name](lang), paras)
-            yield (
-                f"| {lang}{'' if lang in TARGETS else ' (preview)'} | {name} | {n} "
-                f"| {100 * s.precision:.1f} | {100 * s.recall:.1f} | **{100 * s.f1:.1f}** | {s.seconds:.1f} |"
-            )
+def row(lang: str, name: str, boundaries: int, s: Score) -> str:
+    return (
+        f"| {lang} | {name} | {boundaries} | {100 * s.precision:.1f} | {100 * s.recall:.1f}"
+        f" | **{100 * s.f1:.1f}** | {s.seconds:.1f} |"
+    )
+
+
+def verdict(lang: str, scores: dict[str, Score]) -> str:
+    """Whether the service's splitter meets `lang`'s targets: F1 >= TARGET_F1 and >= pysbd's."""
+    if "service" not in scores:
+        return f"{lang}: service not scored, targets not judged"
+    f1 = scores["service"].f1
+    floor = f1 >= TARGET_F1
+    parts = [f"F1 {100 * f1:.1f} {'>=' if floor else '<'} {100 * TARGET_F1:.0f}"]
+    if "pysbd" in scores:
+        p = scores["pysbd"].f1
+        beats = f1 >= p
+        parts.append(f"{'>=' if beats else '<'} pysbd's {100 * p:.1f}")
+        met = "met" if floor and beats else "NOT met"
+    else:
+        parts.append("pysbd not scored")
+        met = "met (pysbd not judged)" if floor else "NOT met"
+    return f"{lang}: {met} ({', '.join(parts)})"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -186,12 +215,23 @@ def main(argv: list[str] | None = None) -> int:
     out = sys.stdout
     names = list(args.splitters)
     if "pysbd" in names and not pysbd_installed():
-        out.write("pysbd is not installed (pip install pysbd): its rows are left out\n\n")
+        out.write("pysbd is not installed (pip install -e '.[eval]'): its rows are left out\n\n")
         names.remove("pysbd")
     out.write("| lang | splitter | boundaries | P | R | F1 | seconds |\n|---|---|---|---|---|---|---|\n")
-    for row in rows(args.ud, args.langs, names):
-        out.write(row + "\n")
-        out.flush()
+    verdicts = []
+    for lang in args.langs:
+        paras = paragraphs(args.ud / FILES[lang], lang)
+        n = sum(len(p.ends) for p in paras)
+        scores: dict[str, Score] = {}
+        for name in names:
+            scores[name] = score(SPLITTERS[name](lang), paras)
+            out.write(row(lang, name, n, scores[name]) + "\n")
+            out.flush()
+        if lang in TARGETS:
+            verdicts.append(verdict(lang, scores))
+    out.write(f"\ntargets (service: F1 >= {TARGET_F1:.2f} and >= pysbd's):\n")
+    for line in verdicts:
+        out.write(line + "\n")
     return 0
 
 

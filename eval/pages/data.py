@@ -5,7 +5,8 @@ Three layouts, told apart by their fields (one JSON object a line, `.jsonl` or `
 - `{id, url?, html, article_body}`: the article-extraction benchmark's pages; the truth is
   `article_body`;
 - `{id, html, expected_article_html, metadata?}`: Mozilla Readability's test pages; the truth is
-  the visible text of `expected_article_html` (read by `eval.pages.text.visible_text`);
+  the visible text of `expected_article_html` (read by `eval.pages.text.visible_text`); the
+  metadata's `lang`, where it has one, is kept as `Page.lang`;
 - `{id, html, expected_text}`: newspaper4k's test pages; the truth is `expected_text`.
 """
 
@@ -32,6 +33,7 @@ class Page:
     headlines: tuple[str, ...]  # the page's own <title>, og:title, first <h1>
     layout: Layout
     url: str | None = None
+    lang: str | None = None  # the language the row's metadata gives, where it gives one
 
 
 def _page(row: dict[str, Any], where: str) -> Page:
@@ -46,6 +48,8 @@ def _page(row: dict[str, Any], where: str) -> Page:
     html = row["html"]
     truth = visible_text(row[layout]) if layout == "expected_article_html" else row[layout]
     url = row.get("url")
+    meta = row.get("metadata")
+    lang = meta.get("lang") if isinstance(meta, dict) else None
     return Page(
         id=str(row["id"]),
         html=html,
@@ -53,6 +57,7 @@ def _page(row: dict[str, Any], where: str) -> Page:
         headlines=headlines(html),
         layout=layout,
         url=url if isinstance(url, str) else None,
+        lang=lang if isinstance(lang, str) and lang.strip() else None,
     )
 
 
