@@ -57,6 +57,11 @@ def _text_required(schema: dict[str, Any]) -> None:
     text.pop("default", None)
 
 
+def language_field(description: str) -> Any:
+    """A BCP 47 language tag field, optional: one pattern and length for every such field."""
+    return Field(None, max_length=35, pattern=BCP47_RE.pattern, description=description)
+
+
 class ArticleIn(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra=_text_required)
 
@@ -85,13 +90,10 @@ class ArticleIn(BaseModel):
         description="ISO 8601 date or datetime; orders the summary chronologically. A date more than"
         " a day ahead of the service's clock is refused (422).",
     )
-    language: str | None = Field(
-        None,
-        max_length=35,
-        pattern=BCP47_RE.pattern,
-        description='The article\'s language as a BCP 47 tag ("de", "pt-BR", "zh-Hant"). Without'
-        " it the service detects the language (a page's <html lang> counts as a hint); the one read"
-        " is in the response's `input.articles`.",
+    language: str | None = language_field(
+        'The article\'s language as a BCP 47 tag ("de", "pt-BR", "zh-Hant"). Without it the service'
+        " detects the language (a page's <html lang> counts as a hint); the one read is in the"
+        " response's `input.articles`."
     )
 
     @field_validator("text")
@@ -144,14 +146,10 @@ class OptionsIn(BaseModel):
         examples=[5],
         description="How many key facts to return (default from settings).",
     )
-    language: str | None = Field(
-        None,
-        max_length=35,
-        pattern=BCP47_RE.pattern,
-        description="Where the articles are in several languages, the one the summary is written in"
-        " (BCP 47; default: the language most articles are in). The summary is chosen from that"
-        " language's articles; key facts come from all. A language none of the articles is in is"
-        " refused (422).",
+    language: str | None = language_field(
+        "Where the articles are in several languages, the one the summary is written in (BCP 47;"
+        " default: the language most articles are in). The summary is chosen from that language's"
+        " articles; key facts come from all. A language none of the articles is in is refused (422)."
     )
 
 
