@@ -224,6 +224,9 @@ def test_a_client_that_leaves_is_heard_by_the_replica(served: Deployed) -> None:
         after = replica_metrics(served.url, 2)
 
 
+RECOVERY_S = 240  # how long a killed worker replica may take to answer again
+
+
 def test_a_killed_replica_loses_no_retried_request_and_comes_back(served: Deployed) -> None:
     cluster = served.cluster
     replicas = cluster.processes(REPLICA_TITLE)
@@ -269,7 +272,10 @@ def test_a_killed_replica_loses_no_retried_request_and_comes_back(served: Deploy
     assert statuses == [200] * 48, f"lost: {statuses} (retried: {retried})"
     # Serve starts a new replica on the worker node (one per node): a new replica answers there.
     before = set(answered_by)
-    deadline = time.monotonic() + 90
+    # 90 s was enough alone (the file takes 59 s), but two full `pytest --all` runs on the 2-core
+    # machine ran past it with the new worker replica's process already up: its start is slower
+    # after the rest of the suite. A bound, not a speed claim.
+    deadline = time.monotonic() + RECOVERY_S
     while time.monotonic() < deadline:
         replicas = cluster.processes(REPLICA_TITLE)
         if victim not in replicas and sorted(replicas.values()) == ["head", "worker"]:
@@ -279,7 +285,7 @@ def test_a_killed_replica_loses_no_retried_request_and_comes_back(served: Deploy
         time.sleep(0.5)
     else:
         raise AssertionError(
-            f"no new replica on the worker node within 90 s: {cluster.processes(REPLICA_TITLE)}"
+            f"no new replica on the worker node within {RECOVERY_S} s: {cluster.processes(REPLICA_TITLE)}"
         )
 
 
