@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Callable
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import Any
 
@@ -96,55 +96,51 @@ SEGMENT_CHARS = 2_000
 
 class _Segmenters:
     """The two segmenters, loaded on first use (rjieba 0.5 s, Sudachi 0.2 s); Sudachi's tokenizer
-    is not thread-safe, so each thread has its own, over one shared dictionary."""
+    is not thread-safe, so each thread has its own (one for words, one with parts of speech), over
+    one shared dictionary."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._jieba: Callable[[str], list[str]] | None = None
+        self._jieba: Any = None  # the rjieba module
         self._sudachi: Any = None
         self._mode: Any = None
         self._local = threading.local()
-        self._jieba_tag: Callable[[str], list[tuple[str, str]]] | None = None
 
-    def chinese_tagged(self, text: str) -> list[tuple[str, str]]:
-        """(word, jieba part-of-speech tag) pairs: "nr" a person, "ns" a place, "nt" a body."""
-        self.chinese("")  # loads rjieba
-        if self._jieba_tag is None:
-            import rjieba
-
-            self._jieba_tag = rjieba.tag
-        return list(self._jieba_tag(text))
-
-    def japanese_tagged(self, text: str) -> list[tuple[str, str]]:
-        """(word, Sudachi's part-of-speech subclass) pairs: "固有名詞" a proper noun."""
-        tokenizer = getattr(self._local, "tagger", None)
-        if tokenizer is None:
-            self.japanese("")  # loads the dictionary
-            tokenizer = self._local.tagger = self._sudachi.tokenizer(
-                mode=self._mode, fields={"surface", "pos"}
-            )
-        return [(m.surface(), m.part_of_speech()[1]) for m in tokenizer.tokenize(text)]
-
-    def chinese(self, text: str) -> list[str]:
+    def _rjieba(self) -> Any:
         if self._jieba is None:
             with self._lock:
                 if self._jieba is None:
                     import rjieba
 
-                    self._jieba = rjieba.cut
-        return list(self._jieba(text))
+                    self._jieba = rjieba
+        return self._jieba
 
-    def japanese(self, text: str) -> list[str]:
-        tokenizer = getattr(self._local, "tokenizer", None)
-        if tokenizer is None:
+    def _tokenizer(self, fields: frozenset[str]) -> Any:
+        tokenizers = self._local.__dict__.setdefault("tokenizers", {})
+        if fields not in tokenizers:
             with self._lock:
                 if self._sudachi is None:
                     from sudachipy import Dictionary, SplitMode
 
                     self._sudachi = Dictionary(dict="small")
                     self._mode = SplitMode.A
-            tokenizer = self._local.tokenizer = self._sudachi.tokenizer(mode=self._mode, fields={"surface"})
-        return [m.surface() for m in tokenizer.tokenize(text)]
+            tokenizers[fields] = self._sudachi.tokenizer(mode=self._mode, fields=set(fields))
+        return tokenizers[fields]
+
+    def chinese(self, text: str) -> list[str]:
+        return list(self._rjieba().cut(text))
+
+    def japanese(self, text: str) -> list[str]:
+        return [m.surface() for m in self._tokenizer(frozenset({"surface"})).tokenize(text)]
+
+    def chinese_tagged(self, text: str) -> list[tuple[str, str]]:
+        """(word, jieba part-of-speech tag) pairs: "nr" a person, "ns" a place, "nt" a body."""
+        return list(self._rjieba().tag(text))
+
+    def japanese_tagged(self, text: str) -> list[tuple[str, str]]:
+        """(word, Sudachi's part-of-speech subclass) pairs: "固有名詞" a proper noun."""
+        tokenizer = self._tokenizer(frozenset({"surface", "pos"}))
+        return [(m.surface(), m.part_of_speech()[1]) for m in tokenizer.tokenize(text)]
 
 
 _segmenters = _Segmenters()
@@ -171,26 +167,26 @@ def _proper_nouns(text: str) -> tuple[str, ...]:
 def _find_proper_nouns(text: str) -> tuple[str, ...]:
     japanese = _KANA_RE.search(text) is not None
     out: list[str] = []
-    for run in WORD_RE.findall(text):
-        if not UNSPACED_RE.search(run):
-            continue
-        for at in range(0, len(run), SEGMENT_CHARS):
-            piece = run[at : at + SEGMENT_CHARS]
-            if japanese:
-                out.extend(w for w, pos in _segmenters.japanese_tagged(piece) if pos == "固有名詞")
-            else:
-                out.extend(w for w, tag in _segmenters.chinese_tagged(piece) if tag in _CHINESE_NAME_TAGS)
+    for piece in _pieces(r for r in WORD_RE.findall(text) if UNSPACED_RE.search(r)):
+        if japanese:
+            out.extend(w for w, pos in _segmenters.japanese_tagged(piece) if pos == "固有名詞")
+        else:
+            out.extend(w for w, tag in _segmenters.chinese_tagged(piece) if tag in _CHINESE_NAME_TAGS)
     return tuple(out)
+
+
+def _pieces(runs: Iterable[str]) -> Iterator[str]:
+    """Runs of unspaced script in pieces a segmenter reads at once (`SEGMENT_CHARS`)."""
+    for run in runs:
+        for at in range(0, len(run), SEGMENT_CHARS):
+            yield run[at : at + SEGMENT_CHARS]
 
 
 def segment(run: str, japanese: bool) -> list[str]:
     """The words of a run of unspaced script (a WORD_RE token with Han or kana in it), punctuation
     left out; Japanese with Sudachi, otherwise (Chinese) with rjieba."""
     cut = _segmenters.japanese if japanese else _segmenters.chinese
-    out: list[str] = []
-    for at in range(0, len(run), SEGMENT_CHARS):
-        out.extend(w for w in cut(run[at : at + SEGMENT_CHARS]) if WORD_RE.fullmatch(w))
-    return out
+    return [w for piece in _pieces([run]) for w in cut(piece) if WORD_RE.fullmatch(w)]
 
 
 # Every stage reads a sentence's words again (stems, concepts, names, the merge score): a
