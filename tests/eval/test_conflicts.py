@@ -428,6 +428,10 @@ HELD_OUT = {
         LABEL_FILE.parent / "conflict_fixture_clusters_d.jsonl",
         LABEL_FILE.parent / "conflict_fixture_labels_d.jsonl",
     ),
+    "fixtures_e": (
+        LABEL_FILE.parent / "conflict_fixture_clusters_e.jsonl",
+        LABEL_FILE.parent / "conflict_fixture_labels_e.jsonl",
+    ),
 }
 
 
