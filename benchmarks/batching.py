@@ -8,18 +8,22 @@ built on first use), the same 512-token input budget, greedy decoding and fixed 
 
 - batched:   `python -m service`, dynamic batching on (the default settings);
 - unbatched: `python -m service` with SUMMARIZER_BATCH_MAX_SIZE=1;
-- plain:     `benchmarks.plain_app`, one generate() per request and task, FastAPI's thread pool.
+- plain:     `benchmarks.plain_app`, one generate() per request and task, FastAPI's thread pool;
+- litserve:  `benchmarks.litserve_app`, LitServe's dynamic batching around one batched generate()
+             per batch, both prompts of every request in it: the peer a speed-minded user writes.
 
 The service runs once per `--backend` (`transformers`, or `ctranslate2` in `--compute-type`,
 converted afresh into a temporary cache so that the startup time includes the conversion); the
-plain app is always transformers in float32. With `--mixed-lengths` the requests' `max_words`
-cycle through MIXED_WORDS and each summary runs to its own limit (64 tokens for 40 words), so rows
-of different limits meet in batches; without it every summary is 64 tokens.
+plain app and the LitServe peer are always transformers in float32. With `--mixed-lengths` the
+requests' `max_words` cycle through MIXED_WORDS and each summary runs to its own limit (64 tokens
+for 40 words), so rows of different limits meet in batches; without it every summary is 64 tokens.
 
 Closed-loop load over HTTP: N clients, each posting a DUC 2004 cluster (10 articles) and, on the
 answer, the next. Runs are interleaved (every system at one client count, then the next count,
-the order rotating each round) because these machines are noisy. Prints per run: requests/s,
-p50/p95 latency, peak RSS of the server; then each system's ratios to the plain app.
+the order rotating each round) because these machines are noisy; while one server is measured the
+others are paused (SIGSTOP), since an idle LitServe polls its queues. Prints per run: requests/s,
+p50/p95 latency, peak RSS of the server (with its worker processes); then each system's ratios
+to the baseline (`--baseline`: the LitServe peer by default, or the plain app).
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ import asyncio
 import logging
 import math
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -52,7 +57,9 @@ ROOT = Path(__file__).resolve().parents[1]
 DUC = ROOT.parent / "shared" / "data" / "duc2004" / "duc2004_task2.jsonl"
 FIXTURES = ROOT / "tests" / "data"
 DEFAULT_MODEL = Path.home() / ".cache" / "newsdigest" / "flan-t5-base-shape"
-SYSTEMS = ("batched", "unbatched", "plain")
+SYSTEMS = ("batched", "unbatched", "plain", "litserve")
+# Systems that are not the service: one process group each, always transformers in float32.
+PEERS = ("plain", "litserve")
 BACKENDS = ("transformers", "ctranslate2")
 # Word budgets of the mixed-length load, and the summaries' tokens per word (the service's own
 # sizing, TOKENS_PER_WORD, restated: the plain app must cut its summaries the same way).
@@ -98,17 +105,32 @@ class Server:
     def reset_peak_rss(self) -> bool:
         """Linux resets a process's peak RSS (VmHWM) on `5` written to its clear_refs."""
         try:
-            Path(f"/proc/{self.proc.pid}/clear_refs").write_text("5")
+            for pid in (self.proc.pid, *descendants(self.proc.pid)):
+                Path(f"/proc/{pid}/clear_refs").write_text("5")
         except OSError:
             return False
         return True
 
     def peak_rss_mb(self) -> float:
-        return status_kib(self.proc.pid, "VmHWM") / 1024
+        """Peak RSS of the server and its worker processes (LitServe runs the model in a child)."""
+        return sum(status_kib(pid, "VmHWM") for pid in (self.proc.pid, *descendants(self.proc.pid))) / 1024
+
+
+def descendants(pid: int) -> list[int]:
+    """The process's children, theirs, and so on (Linux /proc)."""
+    out: list[int] = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            children = [int(c) for c in (task / "children").read_text().split()]
+        except OSError:
+            continue
+        for child in children:
+            out += [child, *descendants(child)]
+    return out
 
 
 def system_name(system: str, backend: str, args: argparse.Namespace) -> str:
-    if system == "plain" or backend == "transformers":
+    if system in PEERS or backend == "transformers":
         return system
     return f"{system} ct2 {args.compute_type}"
 
@@ -130,11 +152,11 @@ def _server(system: str, backend: str, model: Path, args: argparse.Namespace) ->
 def _start(system: str, backend: str, model: Path, args: argparse.Namespace, cache: str) -> Iterator[Server]:
     env = {**os.environ, "TOKENIZERS_PARALLELISM": "false"}
     summary_min, summary_max = summary_limits(args)
-    if system == "plain":
+    if system in PEERS:
         cmd = [
             sys.executable,
             "-m",
-            "benchmarks.plain_app",
+            f"benchmarks.{system}_app",
             f"--model={model}",
             f"--max-input-tokens={args.max_input_tokens}",
             f"--num-beams={args.num_beams}",
@@ -143,6 +165,8 @@ def _start(system: str, backend: str, model: Path, args: argparse.Namespace, cac
             f"--facts-min-new-tokens={args.facts_tokens}",
             f"--facts-max-new-tokens={args.facts_tokens}",
         ]
+        if system == "litserve":
+            cmd.append(f"--max-batch-size={args.batch_max_size}")
     else:
         cmd = [sys.executable, "-m", "service", f"--model={model}", "--log-level=warning"]
         env.update(
@@ -218,6 +242,22 @@ async def _closed_loop(
     return wall, latencies, errors, tokens
 
 
+@contextmanager
+def paused(servers: Sequence[Server]) -> Iterator[None]:
+    """The other servers stopped (SIGSTOP to each one's session) while one is measured.
+
+    Idle is not free: LitServe's worker processes poll their queues and took about a tenth of a
+    core between runs, time the measured server would lose.
+    """
+    for s in servers:
+        os.killpg(s.proc.pid, signal.SIGSTOP)
+    try:
+        yield
+    finally:
+        for s in servers:
+            os.killpg(s.proc.pid, signal.SIGCONT)
+
+
 def run_one(server: Server, bodies: Sequence[dict[str, object]], clients: int, per_client: int) -> Run:
     server.reset_peak_rss()
     wall, latencies, errors, tokens = asyncio.run(_closed_loop(server.url, bodies, clients, per_client))
@@ -237,18 +277,18 @@ def run_one(server: Server, bodies: Sequence[dict[str, object]], clients: int, p
     return run
 
 
-def report(servers: Sequence[Server], clients: Sequence[int]) -> str:
+def report(servers: Sequence[Server], clients: Sequence[int], baseline: str = "plain") -> str:
     by: dict[tuple[str, int], list[Run]] = {}
     for s in servers:
         for r in s.runs:
             by.setdefault((r.system, r.clients), []).append(r)
     lines = [
         "| system | clients | requests | req/s | tokens/s | p50 s | p95 s | peak RSS MB | startup s "
-        "| vs plain: req/s | p50 | p95 | RSS |",
+        f"| vs {baseline}: req/s | p50 | p95 | RSS |",
         "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for n in clients:
-        base = by.get(("plain", n), [])
+        base = by.get((baseline, n), [])
         for s in servers:
             runs = by.get((s.name, n), [])
             if not runs:
@@ -261,7 +301,7 @@ def report(servers: Sequence[Server], clients: Sequence[int]) -> str:
             cells += [f"{merged.p50:.1f}", f"{merged.p95:.1f}", f"{rss:.0f}", f"{s.startup_s:.0f}"]
             if base:
                 blat = [x for r in base for x in r.latencies_s]
-                b = Run("plain", n, sum(r.wall_s for r in base), blat, 0, 0)
+                b = Run(baseline, n, sum(r.wall_s for r in base), blat, 0, 0)
                 brss = max(r.peak_rss_mb for r in base)
                 cells += [
                     f"{merged.throughput / b.throughput:.2f}×",
@@ -359,7 +399,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--num-beams", type=int, default=1)
     parser.add_argument("--summary-tokens", type=int, default=64, help="fixed summary length")
     parser.add_argument("--facts-tokens", type=int, default=64, help="fixed key-facts length")
-    parser.add_argument("--batch-max-size", type=int, default=16)
+    parser.add_argument("--batch-max-size", type=int, default=16, help="the service's and the peer's")
+    parser.add_argument("--baseline", choices=PEERS, default="litserve", help="what the ratios divide by")
     parser.add_argument("--quantize", choices=["int8"], help="the services' SUMMARIZER_QUANTIZE")
     parser.add_argument(
         "--dtype", choices=["float32", "bfloat16"], default="float32", help="the services' SUMMARIZER_DTYPE"
@@ -372,6 +413,8 @@ def main(argv: list[str] | None = None) -> int:
         help="instead of the load test: where the time of batches of these sizes goes (default 1 16)",
     )
     args = parser.parse_args(argv)
+    # Stopped with SIGTERM, still stop the servers (and resume the paused ones, or they linger).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)
     if not (args.model / "config.json").exists():
@@ -384,7 +427,7 @@ def main(argv: list[str] | None = None) -> int:
     configs = [
         (system, backend)
         for system in args.systems
-        for backend in (["transformers"] if system == "plain" else args.backend)
+        for backend in (["transformers"] if system in PEERS else args.backend)
     ]
     with ExitStack() as stack:
         servers = [stack.enter_context(_server(sys_, be, args.model, args)) for sys_, be in configs]
@@ -395,7 +438,8 @@ def main(argv: list[str] | None = None) -> int:
                 order = servers[k % len(servers) :] + servers[: k % len(servers)]
                 for s in order:
                     per_client = args.single_requests if n == 1 else args.requests_per_client
-                    run_one(s, bodies, n, per_client)
+                    with paused([other for other in servers if other is not s]):
+                        run_one(s, bodies, n, per_client)
         summary = f"{MIXED_WORDS}-word budgets' " if args.mixed_lengths else f"{args.summary_tokens}+"
         sys.stdout.write(
             f"\n{args.model.name}: {args.max_input_tokens}-token inputs, {summary}"
@@ -403,7 +447,9 @@ def main(argv: list[str] | None = None) -> int:
             f"{', int8' if args.quantize else ''} (transformers), "
             f"{os.cpu_count()} CPUs, {args.rounds} round(s)\n\n"
         )
-        sys.stdout.write(report(servers, args.clients))
+        names = {s.name for s in servers}
+        baseline = args.baseline if args.baseline in names else next(iter(p for p in PEERS if p in names), "")
+        sys.stdout.write(report(servers, args.clients, baseline))
     return 0
 
 

@@ -165,6 +165,15 @@ class Settings(BaseSettings):
     batch_wait_ms: float = Field(
         5.0, ge=0, le=1000, description="How long an idle engine waits for more requests to join a batch."
     )
+    light_lane_chars: int = Field(
+        30_000,
+        ge=0,
+        le=10_000_000,
+        # About six news articles: a request that size takes ~0.3 s on the embedded engine, one at the
+        # size limit ~5 s; behind four of those an ordinary one waited 7 s (benchmarks/fairness.py).
+        description="Requests of at most this many characters run in a lane of their own on a "
+        "thread-safe engine (the embedded one), never behind big ones; 0: one lane.",
+    )
 
     # --- access ---------------------------------------------------------------------------------
     api_key: SecretStr | None = Field(

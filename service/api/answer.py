@@ -31,7 +31,9 @@ async def answer(
     Raises the request's `ServiceError`: invalid or too large (reading), overloaded, past its
     deadline, or abandoned (answering).
     """
-    return await respond(await read_request(request, settings, gone), runner, gone, metrics)
+    with runner.arriving():  # a batch about to start waits (briefly) for this request to join it
+        read = await read_request(request, settings, gone)
+    return await respond(read, runner, gone, metrics)
 
 
 async def respond(

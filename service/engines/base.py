@@ -28,6 +28,9 @@ class Engine(ABC):
     # Whether a batch costs less than its requests one by one (a model's batched generate() does;
     # the embedded engine's loop does not): an idle runner only waits for company when it does.
     batch_gain: bool = False
+    # Whether two threads may call `summarize` at once (no shared mutable state): the runner then
+    # gives light requests a lane of their own (`service.runner`). A model's is not.
+    thread_safe: bool = False
 
     def __init__(self, same_fact: float | None = None) -> None:
         # The merge score at which two articles' sentences are one fact: the configured one, else

@@ -245,6 +245,7 @@ class CT2Runtime(Runtime):
         limits: Sequence[int],
         stop: Sequence[threading.Event | None],
         max_input_tokens: int,
+        each: Sequence[Decoding] | None = None,  # not taken: rows of one call share `gen`
     ) -> tuple[list[str], list[int]]:
         """`translate_batch` calls with the transformers backend's lengths and token counts.
 

@@ -40,6 +40,8 @@ def order(chosen: Sequence[Sentence], published: Sequence[datetime | None]) -> l
 class EmbeddedEngine(Engine):
     name = "embedded"
     model_id = None
+    # Pure Python over per-call data; the shared tables are read-only and the segmenters per thread.
+    thread_safe = True
 
     def draft(
         self, clusters: Sequence[Cluster], readings: Sequence[Reading | None], stop: Stops

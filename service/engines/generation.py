@@ -1,7 +1,8 @@
 """Deterministic batched decoding of rows: one row is one prompt of one task of one request.
 
-Rows run together when their decoding settings match (`batch_key`: beams, n-gram ban, length
-penalty; not their output limits, each row stops at its own), sorted by input length and cut into
+Rows run together when their decoding settings match (`batch_key`: beams and length penalty, and
+on a runtime that cannot set them per row the n-gram ban and minimum length; not their output
+limits, each row stops at its own), sorted by input length and cut into
 chunks of at most `max_tokens` padded input tokens (`plan_chunks`, a pure function), so similar
 lengths share a chunk and little compute goes to padding. A row's output does not depend on its
 batch-mates. Each chunk is one `Runtime.decode` call, whichever backend runs the model; rows of
@@ -38,18 +39,23 @@ class Generated:
     new_tokens: int
 
 
-# What rows must share to run in one decoding call: their decoding, and their limit or None.
-BatchKey = tuple[Decoding, int | None]
+# What rows must share to run in one decoding call: their decoding (or the part of it one call
+# shares), and their limit or None.
+BatchKey = tuple[Hashable, int | None]
 
 
-def batch_key(row: Row) -> BatchKey:
+def batch_key(row: Row, per_row: bool = False) -> BatchKey:
     """What rows must share to run in one decoding call.
 
     A row's output limit is not part of it: each row stops at its own (`Runtime.decode`). Rows
     whose limit is within one token of their minimum length keep theirs in the key, as that pair
     then shapes the last steps together (and, with a forced end token, the minimum gets cut).
+    With `per_row` (a runtime taking each row's n-gram ban and minimum), only the beams and the
+    length penalty must match: a request's summary and facts rows then share a call.
     """
-    return row.decoding, (row.limit if row.limit <= row.decoding.min_new_tokens + 1 else None)
+    d = row.decoding
+    shared: Hashable = (d.num_beams, d.length_penalty) if per_row else d
+    return shared, (row.limit if row.limit <= d.min_new_tokens + 1 else None)
 
 
 def plan_chunks(
@@ -81,7 +87,8 @@ def generate(
 ) -> dict[RowKey, Generated]:
     """Decode every row; the outputs keyed by each row's key."""
     out: dict[RowKey, Generated] = {}
-    keys = [batch_key(r) for r in rows]
+    per_row = runtime.per_row_settings
+    keys = [batch_key(r, per_row) for r in rows]
     for chunk in plan_chunks([r.tokens for r in rows], keys, max_tokens, max_input_tokens):
         batch = [rows[i] for i in chunk]
         texts, counts = runtime.decode(
@@ -90,6 +97,7 @@ def generate(
             [r.limit for r in batch],
             [r.stop for r in batch],
             max_input_tokens,
+            [r.decoding for r in batch] if per_row else None,
         )
         for row, text, n in zip(batch, texts, counts, strict=True):
             out[row.key] = Generated(text, n)

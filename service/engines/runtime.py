@@ -17,7 +17,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, ClassVar, cast
 
 import torch
 from transformers import (
@@ -89,6 +89,9 @@ class Runtime(ABC):
     device: str
     # The checkpoint's own input limit (the engine's budget may be set lower).
     input_limit: int
+    # Whether one `decode` call can give its rows different n-gram bans and minimum lengths
+    # (`each`): then a request's summary and facts rows share a call whatever those settings.
+    per_row_settings: ClassVar[bool] = False
 
     @property
     @abstractmethod
@@ -103,12 +106,15 @@ class Runtime(ABC):
         limits: Sequence[int],
         stop: Sequence[threading.Event | None],
         max_input_tokens: int,
+        each: Sequence[Decoding] | None = None,
     ) -> tuple[list[str], list[int]]:
         """One batched, deterministic decoding call: each prompt's text and its count of new tokens
         (padding excluded, the end token included).
 
         Row i ends at its own `limits[i]` new tokens, with the output it would have alone under
-        `gen` with that limit. A row whose `stop` is set may end early."""
+        `gen` with that limit. A row whose `stop` is set may end early. With `each` (runtimes with
+        `per_row_settings`), row i takes its n-gram ban and minimum length from `each[i]`, the
+        rest (beams, length penalty) from `gen`."""
 
     # --- token arithmetic ---------------------------------------------------------------------
     def count(self, texts: Sequence[str]) -> list[int]:
@@ -173,6 +179,54 @@ class RowForcedEnd(LogitsProcessor):
         return cast(torch.FloatTensor, torch.where(last[:, None], forced, scores))
 
 
+class RowNgramBan(LogitsProcessor):
+    """Each row's own n-gram ban (`no_repeat_ngram_size`; 0: none), as tensor operations.
+
+    The same bans as transformers' `NoRepeatNGramLogitsProcessor` (a token is banned where it would
+    complete an n-gram the row's decoder input already holds), which takes one size per call and
+    walks every hypothesis's n-grams in Python at every step; here one `unfold` per size finds
+    them, so rows of different bans share a call and the ban costs little per step.
+    """
+
+    def __init__(self, sizes: Sequence[int]) -> None:
+        self.sizes = torch.tensor(list(sizes))
+
+    def __call__(self, input_ids: torch.LongTensor, scores: torch.FloatTensor) -> torch.FloatTensor:
+        sizes = per_sequence(self.sizes, input_ids.shape[0])
+        length = input_ids.shape[1]
+        for n in sorted({int(x) for x in sizes.tolist() if x > 0 and length >= x}):
+            rows = torch.nonzero(sizes == n).flatten().to(input_ids.device)
+            if n == 1:  # every token the row has already given
+                hit_rows = rows[:, None].expand(-1, length).reshape(-1)
+                scores[hit_rows, input_ids[rows].reshape(-1)] = -math.inf
+                continue
+            ids = input_ids[rows]
+            windows = ids.unfold(1, n, 1)  # (rows, length - n + 1, n)
+            prefix = ids[:, length - n + 1 :]  # the last n - 1 tokens
+            match = (windows[:, :, : n - 1] == prefix[:, None, :]).all(dim=2)
+            if not bool(match.any()):
+                continue
+            which = rows[:, None].expand_as(match)[match]
+            scores[which, windows[:, :, n - 1][match]] = -math.inf
+        return scores
+
+
+class RowMinLength(LogitsProcessor):
+    """Each row's own minimum of new tokens: its end tokens are banned until it has them."""
+
+    def __init__(self, minimums: Sequence[int], ends: Sequence[int]) -> None:
+        self.minimums = torch.tensor(list(minimums))
+        self.ends = torch.tensor(list(ends))
+
+    def __call__(self, input_ids: torch.LongTensor, scores: torch.FloatTensor) -> torch.FloatTensor:
+        # An encoder-decoder's decoder input starts with one start token, which is not new.
+        short = per_sequence(self.minimums > input_ids.shape[1] - 1, scores.shape[0]).to(scores.device)
+        if bool(short.any()) and len(self.ends):
+            rows = torch.nonzero(short).flatten()
+            scores[rows[:, None], self.ends.to(scores.device)[None, :]] = -math.inf
+        return scores
+
+
 @dataclass
 class ModelRuntime(Runtime):
     """The checkpoint run by transformers on torch."""
@@ -181,6 +235,7 @@ class ModelRuntime(Runtime):
     model: Any
     device: str
     input_limit: int
+    per_row_settings: ClassVar[bool] = True
 
     @classmethod
     def load(cls, settings: ModelSettings) -> ModelRuntime:
@@ -233,16 +288,27 @@ class ModelRuntime(Runtime):
         limits: Sequence[int],
         stop: Sequence[threading.Event | None],
         max_input_tokens: int,
+        each: Sequence[Decoding] | None = None,
     ) -> tuple[list[str], list[int]]:
         """One `generate()` call: the decoded texts and each one's count of new tokens."""
         tokenizer = self.tokenizer
         enc = tokenizer(
             prompts, return_tensors="pt", padding=True, truncation=True, max_length=max_input_tokens
         ).to(self.device)
+        rows_gen = list(each) if each is not None else [gen] * len(prompts)
+        eos = self.model.generation_config.eos_token_id
+        ends = sorted(set(eos if isinstance(eos, list) else [eos] if eos is not None else []))
+        # The n-gram ban and minimum length per row, our own processors in place of generate()'s
+        # (one setting per call, and its ban walks the hypotheses in Python at every step).
         processors = LogitsProcessorList()
-        eos = getattr(self.model.generation_config, "forced_eos_token_id", None)
-        if isinstance(eos, int) and min(limits) < max(limits):
-            processors.append(RowForcedEnd(limits, eos))
+        if any(g.no_repeat_ngram_size for g in rows_gen):
+            processors.append(RowNgramBan([g.no_repeat_ngram_size for g in rows_gen]))
+        if any(g.min_new_tokens for g in rows_gen):
+            minimums = [min(g.min_new_tokens, n) for g, n in zip(rows_gen, limits, strict=True)]
+            processors.append(RowMinLength(minimums, ends))
+        forced = getattr(self.model.generation_config, "forced_eos_token_id", None)
+        if isinstance(forced, int) and min(limits) < max(limits):
+            processors.append(RowForcedEnd(limits, forced))
         with torch.inference_mode():
             encoded = self.encode(enc["input_ids"], enc["attention_mask"])
             out = self.model.generate(
@@ -250,9 +316,9 @@ class ModelRuntime(Runtime):
                 encoder_outputs=encoded,
                 do_sample=False,
                 num_beams=gen.num_beams,
-                min_new_tokens=gen.min_new_tokens,
+                min_new_tokens=0,
                 max_new_tokens=max(limits),
-                no_repeat_ngram_size=gen.no_repeat_ngram_size,
+                no_repeat_ngram_size=0,
                 length_penalty=gen.length_penalty,
                 early_stopping=gen.num_beams > 1,
                 logits_processor=processors,
@@ -261,8 +327,6 @@ class ModelRuntime(Runtime):
         # The first position is the decoder start token, not generated text. A row's own tokens end
         # at its limit or its first end token: what follows is filler (padding, or in beam search
         # the end token again when the pad id is 0, as T5's is).
-        eos = self.model.generation_config.eos_token_id
-        ends = set(eos if isinstance(eos, list) else [eos] if eos is not None else [])
         pad = tokenizer.pad_token_id
         rows: list[list[int]] = []
         for ids, limit in zip(out[:, 1:].tolist(), limits, strict=True):

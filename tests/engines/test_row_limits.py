@@ -101,3 +101,60 @@ def test_generate_puts_rows_of_different_limits_into_one_call(loaded: dict[str, 
         object.__delattr__(runtime, "decode")
     assert len(calls) == 1 and sorted(calls[0]) == sorted(LIMITS)
     assert [out[(i, "summary")].new_tokens for i in range(len(PROMPTS))] == LIMITS
+
+
+def test_rows_of_different_bans_and_minimums_share_a_call_with_their_outputs_alone(
+    loaded: dict[str, Runtime],
+) -> None:
+    # The summary's and the facts' defaults differ in their n-gram ban (3 and 4): on a runtime
+    # that takes them per row, one call decodes both, each row as it would decode alone.
+    runtime = loaded["transformers-t5"]
+    decodings = [
+        replace(GEN, no_repeat_ngram_size=n, min_new_tokens=m) for n, m in ((3, 1), (4, 6), (0, 2), (2, 1))
+    ]
+    rows = [
+        Row((i, "summary"), p, runtime.prompt_tokens(p), d, n, None)
+        for i, (p, d, n) in enumerate(zip(PROMPTS, decodings, LIMITS, strict=True))
+    ]
+    calls: list[int] = []
+    decode = runtime.decode
+
+    def counting(prompts: list[str], *rest: object) -> object:
+        calls.append(len(prompts))
+        return decode(prompts, *rest)  # type: ignore[arg-type]
+
+    object.__setattr__(runtime, "decode", counting)
+    try:
+        out = generate(runtime, rows, 10_000, 512)
+    finally:
+        object.__delattr__(runtime, "decode")
+    assert calls == [len(PROMPTS)]
+    for i, (p, d, n) in enumerate(zip(PROMPTS, decodings, LIMITS, strict=True)):
+        (text,), (count,) = runtime.decode([p], d, [n], [None], 512)
+        assert (out[(i, "summary")].text, out[(i, "summary")].new_tokens) == (text, count)
+
+
+@pytest.mark.parametrize("beams", [1, 3])
+def test_the_per_row_ban_and_minimum_decode_as_generate_does(loaded: dict[str, Runtime], beams: int) -> None:
+    # transformers' own no_repeat_ngram_size and min_new_tokens, one setting per call, against
+    # the runtime's per-row processors: the same tokens.
+    import torch
+
+    runtime = loaded["transformers-t5"]
+    assert isinstance(runtime, ModelRuntime)
+    for ban, minimum in ((2, 0), (3, 5), (4, 9)):
+        gen = replace(GEN, num_beams=beams, no_repeat_ngram_size=ban, min_new_tokens=minimum)
+        for p in PROMPTS:
+            enc = runtime.tokenizer([p], return_tensors="pt")
+            with torch.inference_mode():
+                ref = runtime.model.generate(
+                    **enc,
+                    do_sample=False,
+                    num_beams=beams,
+                    max_new_tokens=20,
+                    min_new_tokens=minimum,
+                    no_repeat_ngram_size=ban,
+                    early_stopping=beams > 1,
+                )
+            (text,), _ = runtime.decode([p], gen, [20], [None], 512)
+            assert text == runtime.tokenizer.decode(ref[0], skip_special_tokens=True)

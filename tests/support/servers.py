@@ -3,7 +3,9 @@ readiness from `/readyz`, a polite stop, and its memory from /proc (Linux)."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
 import signal
 import socket
 import subprocess
@@ -56,11 +58,18 @@ def launch(
 ) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
     """Run `args --port N` and yield (url, process) once ready; SIGTERM it (then SIGKILL) at the end.
 
-    Its output goes to `stdout` (None: this process's own), stderr included.
+    Its output goes to `stdout` (None: this process's own), stderr included. The server runs in a
+    session of its own, and whatever of that session outlives it is killed at the end: LitServe's
+    worker processes survive a SIGTERM to their parent and would keep spinning on the CPU.
     """
     port = free_port()
     proc = subprocess.Popen(
-        [*args, "--port", str(port)], cwd=cwd, env=dict(env), stdout=stdout, stderr=subprocess.STDOUT
+        [*args, "--port", str(port)],
+        cwd=cwd,
+        env=dict(env),
+        stdout=stdout,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -76,3 +85,5 @@ def launch(
                 log.warning("server did not stop within 30 s of SIGTERM; killing it")
                 proc.kill()
                 proc.wait()
+        with contextlib.suppress(ProcessLookupError):  # nothing of its session is left: fine
+            os.killpg(proc.pid, signal.SIGKILL)
