@@ -49,10 +49,10 @@ class _Lane:
     """One queue and the thread that works it."""
 
     name: str
+    executor: ThreadPoolExecutor
     waiting: deque[Job] = field(default_factory=deque)
     running: int = 0
     wakeup: asyncio.Event = field(default_factory=asyncio.Event)
-    executor: ThreadPoolExecutor | None = None
     task: asyncio.Task[None] | None = None
 
 
@@ -92,7 +92,7 @@ class EngineRunner:
         self.light_max_chars = light_max_chars if engine.thread_safe else 0
         names = ["engine", "light"] if self.light_max_chars > 0 else ["engine"]
         self._lanes = [
-            _Lane(name, executor=ThreadPoolExecutor(max_workers=1, thread_name_prefix=name)) for name in names
+            _Lane(name, ThreadPoolExecutor(max_workers=1, thread_name_prefix=name)) for name in names
         ]
         self._loop: asyncio.AbstractEventLoop | None = None
         self._arriving = 0
@@ -196,18 +196,16 @@ class EngineRunner:
     async def _batch_loop(self, lane: _Lane) -> None:
         loop = asyncio.get_running_loop()
         while True:
-            if not lane.waiting:
+            idle = not lane.waiting
+            if idle:
                 lane.wakeup.clear()
                 await lane.wakeup.wait()
-                # The engine was idle: give concurrent requests a moment to join this batch.
-                if self.batch_wait_s > 0 and self.batch_max_size > 1:
+            if self.batch_wait_s > 0 and self.batch_max_size > 1:
+                if idle:  # give concurrent requests a moment to join this batch
                     await asyncio.sleep(self.batch_wait_s)
-                    # Woken just after a batch: the rest of the clients it answered may follow.
-                    recent = time.perf_counter() - self._last_end < RECENT_S
-                    await self._fill(lane, answered=recent)
-            elif self.batch_wait_s > 0 and self.batch_max_size > 1:
-                # A batch just ended with requests waiting: the ones it answered may be on their way.
-                await self._fill(lane, answered=True)
+                # Just after a batch, the rest of the clients it answered may be on their way.
+                answered = not idle or time.perf_counter() - self._last_end < RECENT_S
+                await self._fill(lane, answered)
             batch = self._next_batch(lane)
             if not batch:
                 continue
@@ -268,5 +266,4 @@ class EngineRunner:
                 job.stop.set()
                 if not job.future.done():
                     job.future.set_exception(NotReady("the service is shutting down"))
-            if lane.executor is not None:
-                lane.executor.shutdown(wait=False, cancel_futures=True)
+            lane.executor.shutdown(wait=False, cancel_futures=True)
