@@ -146,13 +146,19 @@ class EngineRunner:
             lane.task = self._loop.create_task(self._batch_loop(lane), name=f"batcher-{lane.name}")
 
     async def run(
-        self, cluster: Cluster, gone: asyncio.Event | None = None, spent_s: float = 0.0
+        self,
+        cluster: Cluster,
+        gone: asyncio.Event | None = None,
+        spent_s: float = 0.0,
+        timeout_s: float | None = None,
     ) -> tuple[Result, float]:
         """The engine's result for one cluster, and how long it waited in the queue (ms).
 
         `gone`, when set by the caller (the client disconnected), abandons the request. `spent_s`:
         how much of the request's deadline went before it got here (reading its pages).
+        `timeout_s`: that deadline, where it is not the runner's (a digest's stories share one).
         """
+        timeout_s = self.timeout_s if timeout_s is None else timeout_s
         if any(lane.task is None or lane.task.done() for lane in self._lanes):
             raise NotReady("the engine is not running")
         if asyncio.get_running_loop() is not self._loop:
@@ -169,7 +175,7 @@ class EngineRunner:
         if watcher is not None:
             waiters.add(watcher)
         try:
-            left = max(0.0, self.timeout_s - spent_s)
+            left = max(0.0, timeout_s - spent_s)
             done, _ = await asyncio.wait(waiters, timeout=left, return_when=asyncio.FIRST_COMPLETED)
             if job.future in done:
                 result = job.future.result()
@@ -177,7 +183,7 @@ class EngineRunner:
                 return result, (started - job.submitted) * 1e3
             if watcher is not None and watcher in done:
                 raise ClientClosed("the client disconnected")
-            raise DeadlineExceeded(f"no result within {self.timeout_s:g} s")
+            raise DeadlineExceeded(f"no result within {timeout_s:g} s")
         finally:
             # Whatever ended the wait, nobody wants the work any more: it must not cost compute.
             job.stop.set()

@@ -150,6 +150,25 @@ class Settings(BaseSettings):
         # admitted request within 5 s on 2 cores (benchmarks/worst_case.py).
         description="Characters of all articles together, as the engine reads them (413).",
     )
+    # --- digests (POST /v1/digest: a pile of articles grouped into stories) ---------------------
+    digest_max_articles: int = Field(
+        1_000, ge=1, le=10_000, description="Articles per digest (413 beyond)."
+    )
+    digest_max_total_chars: int = Field(
+        5_000_000,
+        ge=100,
+        description="Characters of all of a digest's articles together, as read (413 beyond).",
+    )
+    digest_max_body_bytes: int = Field(
+        64_000_000,
+        ge=1_000,
+        # 5,000,000 characters of text as JSON, with room for markup: a pile of whole pages is
+        # larger; split it, or raise this.
+        description="Body limit of POST /v1/digest (413 above); other routes keep max_body_bytes.",
+    )
+    digest_timeout_s: float = Field(
+        600.0, gt=0, description="Deadline for a whole digest, grouping and every story (504)."
+    )
     default_max_words: int = Field(100, ge=MIN_MAX_WORDS, le=MAX_MAX_WORDS)
     default_num_facts: int = Field(5, ge=MIN_NUM_FACTS, le=MAX_NUM_FACTS)
     max_queue: int = Field(32, ge=1, description="Requests waiting for the engine before 429.")

@@ -98,7 +98,11 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.service = ServiceState(
         settings=settings, engine=engine or build_engine(settings), metrics=metrics
     )
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        BodySizeLimit,
+        max_bytes=settings.max_body_bytes,
+        per_path={"/v1/digest": settings.digest_max_body_bytes},
+    )
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

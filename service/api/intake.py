@@ -49,7 +49,7 @@ async def _cluster(body: SummarizeRequest, settings: Settings, gone: asyncio.Eve
     if not any(a.text is not None and is_page(a.text) for a in (*body.articles, *body.background)):
         return body.to_cluster(settings)  # plain text: no thread needed
     stop = threading.Event()
-    return await _within(
+    return await within(
         asyncio.ensure_future(asyncio.to_thread(body.to_cluster, settings, stop)),
         settings,
         gone,
@@ -73,7 +73,7 @@ async def _fetched(
         if a.text is None and a.url
     ]
     fetching = asyncio.ensure_future(fetch_all([url for _, _, url in wanted], policy_from(settings)))
-    pages = await _within(fetching, settings, gone, t0, fetching.cancel)
+    pages = await within(fetching, settings, gone, t0, fetching.cancel)
     replaced: dict[str, list[ArticleIn]] = {
         "articles": list(body.articles),
         "background": list(body.background),
@@ -95,12 +95,21 @@ def _with_page(article: ArticleIn, page: Fetched) -> ArticleIn:
     )
 
 
-async def _within(
-    work: asyncio.Future[T], settings: Settings, gone: asyncio.Event, t0: float, abandon: Callable[[], object]
+async def within(
+    work: asyncio.Future[T],
+    settings: Settings,
+    gone: asyncio.Event,
+    t0: float,
+    abandon: Callable[[], object],
+    timeout_s: float | None = None,
 ) -> T:
-    """`work`'s result, unless the deadline passes or the client goes first: then `abandon()`."""
+    """`work`'s result, unless the deadline passes or the client goes first: then `abandon()`.
+
+    The deadline: `timeout_s` (default `settings.request_timeout_s`) from `t0`.
+    """
+    timeout_s = settings.request_timeout_s if timeout_s is None else timeout_s
     closed: asyncio.Future[object] = asyncio.ensure_future(gone.wait())
-    left = settings.request_timeout_s - (time.perf_counter() - t0)
+    left = timeout_s - (time.perf_counter() - t0)
     try:
         waiting: set[asyncio.Future[object]] = {work, closed}  # type: ignore[arg-type]
         done, _ = await asyncio.wait(waiting, timeout=left, return_when=asyncio.FIRST_COMPLETED)
@@ -111,7 +120,7 @@ async def _within(
         work.add_done_callback(_forget)
         if gone.is_set():
             raise ClientClosed("the client closed the request")
-        raise DeadlineExceeded(f"the request took longer than {settings.request_timeout_s:g} s")
+        raise DeadlineExceeded(f"the request took longer than {timeout_s:g} s")
     return work.result()
 
 

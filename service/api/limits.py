@@ -13,17 +13,20 @@ from service.api.http_errors import error_response
 
 
 class BodySizeLimit:
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, per_path: dict[str, int] | None = None) -> None:
+        """`per_path`: routes with a limit of their own (a digest's pile), by exact path."""
         self.app = app
         self.max_bytes = max_bytes
+        self.per_path = per_path or {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        message = f"request body over the limit of {self.max_bytes} bytes"
+        limit = self.per_path.get(scope.get("path", ""), self.max_bytes)
+        message = f"request body over the limit of {limit} bytes"
         length = dict(scope.get("headers", [])).get(b"content-length", b"")
-        if length.isdigit() and int(length) > self.max_bytes:
+        if length.isdigit() and int(length) > limit:
             await error_response(413, "payload_too_large", message)(scope, receive, send)
             return
 
@@ -34,7 +37,7 @@ class BodySizeLimit:
             msg = await receive()
             if msg["type"] == "http.request":
                 received += len(msg.get("body", b""))
-                if received > self.max_bytes:
+                if received > limit:
                     # FastAPI passes HTTPExceptions raised while reading the body on to the error map.
                     raise HTTPException(413, message)
             return msg

@@ -10,8 +10,15 @@ from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST
 
 from service.api.answer import answer
+from service.api.digest import digest
 from service.api.http_errors import error_response
-from service.api.schemas import ErrorResponse, SummarizeRequest, SummarizeResponse
+from service.api.schemas import (
+    DigestRequest,
+    DigestResponse,
+    ErrorResponse,
+    SummarizeRequest,
+    SummarizeResponse,
+)
 from service.api.state import ServiceState, State
 from service.errors import (
     EngineFailed,
@@ -74,6 +81,26 @@ async def summarize(body: SummarizeRequest, request: Request, state: State) -> S
     watcher = asyncio.create_task(_watch_disconnect(request, gone))
     try:
         return await answer(body, state.settings, state.runner, gone, state.metrics)
+    finally:
+        watcher.cancel()
+
+
+@router.post(
+    "/v1/digest",
+    response_model=DigestResponse,
+    responses=ERRORS,
+    dependencies=[Depends(require_key), Depends(require_json)],
+)
+async def digest_pile(body: DigestRequest, request: Request, state: State) -> DigestResponse:
+    """Group a pile of articles about many events into stories, and summarize each story."""
+    if state.runner is None:
+        raise NotReady(
+            "the engine is still loading" if state.status == "loading" else "the engine failed to load"
+        )
+    gone = asyncio.Event()
+    watcher = asyncio.create_task(_watch_disconnect(request, gone))
+    try:
+        return await digest(body, state.settings, state.runner, gone, state.metrics)
     finally:
         watcher.cancel()
 

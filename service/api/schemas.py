@@ -207,35 +207,11 @@ class SummarizeRequest(BaseModel):
         groups = (("article", self.articles), ("background article", self.background))
         for name, group in groups:
             for i, a in enumerate(group):
-                if a.text is None:  # a link the route fetches first, where the service fetches links
-                    raise InvalidInput(
-                        f"{name} {i} has a url but no text, and this service does not fetch links"
-                        " (SUMMARIZER_FETCH_URLS is off): send the article's text or HTML"
-                    )
-                # Characters are a lower bound of UTF-8 bytes: most texts need no encoding to tell.
-                size = len(a.text) if len(a.text) * 4 <= settings.max_page_bytes else len(a.text.encode())
-                if size > settings.max_page_bytes:
-                    raise PayloadTooLarge(
-                        f"{name} {i} has {size} bytes as sent; the limit is {settings.max_page_bytes}"
-                    )
+                check_sent(a, f"{name} {i}", settings)
         read: list[list[Article]] = []
         budget = Budget(per_page=settings.max_page_elements, total=settings.max_request_elements)
         for name, group in groups:
-            read.append([])
-            for i, a in enumerate(group):
-                article = read_article(
-                    Article(text=a.text or "", title=a.title, id=a.id, url=a.url, published=a.published),
-                    f"{name} {i}",
-                    budget,
-                    stop,
-                )
-                lang = language_of(article.text, a.language, article.page.language if article.page else None)
-                article = replace(article, language=lang.code, language_source=lang.source)
-                n, limit = len(article.text), settings.max_article_chars
-                if n > limit:
-                    what = "characters of article text read from its page" if article.page else "characters"
-                    raise PayloadTooLarge(f"{name} {i} has {n} {what}; the limit is {limit}")
-                read[-1].append(article)
+            read.append([read_one(a, f"{name} {i}", settings, budget, stop) for i, a in enumerate(group)])
         articles, background = read
         language = primary(self.options.language) if self.options.language else None
         written = sorted({a.language for a in articles if a.language})
@@ -262,6 +238,42 @@ class SummarizeRequest(BaseModel):
             query=self.query.strip() if self.query else None,
             background=tuple(background),
         )
+
+
+def check_sent(a: ArticleIn, name: str, settings: Settings) -> None:
+    """Refuse an article as sent: a link where links are not fetched (422), too many bytes (413)."""
+    if a.text is None:  # a link the route fetches first, where the service fetches links
+        raise InvalidInput(
+            f"{name} has a url but no text, and this service does not fetch links"
+            " (SUMMARIZER_FETCH_URLS is off): send the article's text or HTML"
+        )
+    # Characters are a lower bound of UTF-8 bytes: most texts need no encoding to tell.
+    size = len(a.text) if len(a.text) * 4 <= settings.max_page_bytes else len(a.text.encode())
+    if size > settings.max_page_bytes:
+        raise PayloadTooLarge(f"{name} has {size} bytes as sent; the limit is {settings.max_page_bytes}")
+
+
+def read_one(
+    a: ArticleIn, name: str, settings: Settings, budget: Budget, stop: threading.Event | None = None
+) -> Article:
+    """One article as the engine reads it: its page read, its language told, its length checked.
+
+    Raises `InvalidInput` (a page with no article) or `PayloadTooLarge` (too many characters read,
+    or the request's page elements spent); `stop`, once set, ends the reading (`Cancelled`).
+    """
+    article = read_article(
+        Article(text=a.text or "", title=a.title, id=a.id, url=a.url, published=a.published),
+        name,
+        budget,
+        stop,
+    )
+    lang = language_of(article.text, a.language, article.page.language if article.page else None)
+    article = replace(article, language=lang.code, language_source=lang.source)
+    n, limit = len(article.text), settings.max_article_chars
+    if n > limit:
+        what = "characters of article text read from its page" if article.page else "characters"
+        raise PayloadTooLarge(f"{name} has {n} {what}; the limit is {limit}")
+    return article
 
 
 def state_limits(schema: dict[str, Any], settings: Settings) -> dict[str, Any]:
@@ -485,3 +497,76 @@ class ErrorResponse(BaseModel):
     """The one error shape of the API."""
 
     error: ErrorBody
+
+
+# --- digests: a pile of articles in, its stories out (POST /v1/digest) ---------------------------
+
+# Hard ceiling of a digest's articles in the schema; the configured limit (`digest_max_articles`,
+# 1,000 by default) is checked on top of it and answered with a 413.
+MAX_DIGEST_ARTICLES = 10_000
+
+
+class DigestRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    articles: list[ArticleIn] = Field(
+        min_length=1,
+        max_length=MAX_DIGEST_ARTICLES,
+        description="The pile: articles about any number of events, in any order. At most"
+        " SUMMARIZER_DIGEST_MAX_ARTICLES (1,000) and SUMMARIZER_DIGEST_MAX_TOTAL_CHARS (5,000,000)"
+        " characters read (413 beyond). An article that cannot be read is reported in `skipped`.",
+    )
+    options: OptionsIn = Field(default_factory=OptionsIn, description="Each story's summary and facts.")
+    query: str | None = Field(
+        None,
+        max_length=MAX_QUERY_CHARS,
+        pattern=r"\S",
+        description="A question or topic: each story's summary and key facts cover what answers it.",
+    )
+    background: list[ArticleIn] = Field(
+        default_factory=list,
+        max_length=MAX_ARTICLES,
+        description="Articles the reader has already read: each story reports only what is new.",
+    )
+
+
+class Published(BaseModel):
+    first: datetime | None = Field(None, description="The earliest date of the story's articles.")
+    last: datetime | None = Field(None, description="The latest date of the story's articles.")
+
+
+class StoryOut(BaseModel):
+    articles: list[int] = Field(description="The story's articles: indices into the request's articles.")
+    summarized: list[int] = Field(
+        description="The articles its summary and facts read: all of `articles`, unless the story is"
+        " over one request's limits (SUMMARIZER_MAX_ARTICLES, SUMMARIZER_MAX_TOTAL_CHARS); then its"
+        " most central ones."
+    )
+    title: str = Field(description="The title (else the first sentence) of its most central article.")
+    published: Published
+    summary: str
+    novel: bool = True
+    key_facts: list[KeyFactOut]
+    conflicts: list[ConflictOut]
+    updates: list[UpdateOut]
+    input: InputOut | None = Field(description="What the engine read (None: see `error`).")
+    generated_tokens: int
+    error: ErrorBody | None = Field(
+        None, description="Why this story has no summary (its articles hold no news sentences)."
+    )
+
+
+class SkippedOut(BaseModel):
+    article: int = Field(description="Index into the request's articles.")
+    error: ErrorBody
+
+
+class DigestResponse(BaseModel):
+    stories: list[StoryOut] = Field(
+        description="Every article read is in exactly one story; the stories most articles report"
+        " come first, then the most recent."
+    )
+    skipped: list[SkippedOut] = Field(description="Articles that could not be read, and why.")
+    engine: EngineName
+    model: str | None
+    timings_ms: dict[str, float] = Field(description="read, group, summarize and total.")
