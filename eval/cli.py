@@ -15,6 +15,10 @@ thing, per dataset (eval/duplicates/, docs/duplicates.md).
 never gave, boilerplate key facts, wire headers and entities, per dataset (eval/readability/,
 docs/readability.md).
 
+`python -m eval digest --data PATH [--data PATH ...]`: mixed piles of clusters sent as one digest:
+the grouping's B-cubed precision, recall and F1, and the stories' ROUGE beside the true clusters'
+summaries (eval/digest/, docs/digest.md).
+
 `python -m eval languages --ud DIR ...` / `--pages FILE ...`: news in other languages: per language,
 texts of treebank sentences with key facts and with summaries within the word budget (the
 checker's own word count); for multilingual web pages, summaries in the page's language and key
@@ -43,6 +47,8 @@ from eval.conflicts import (
 )
 from eval.conflicts import RESULTS as CONFLICT_RESULTS
 from eval.data import DEFAULT_FIELDS, DataError, Fields
+from eval.digest import RESULTS as DIGEST_RESULTS
+from eval.digest import DigestConfig, digest_table, run_digest
 from eval.duplicates import DEFAULT_NUM_FACTS as DUPLICATES_NUM_FACTS
 from eval.duplicates import RESULTS as DUPLICATES_RESULTS
 from eval.duplicates import DuplicatesConfig, duplicates_table, run_duplicates
@@ -217,7 +223,50 @@ def _parser() -> argparse.ArgumentParser:
     _duplicates_parser(sub)
     _readability_parser(sub)
     _languages_parser(sub)
+    _digest_parser(sub)
     return parser
+
+
+def _digest_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    dig = sub.add_parser(
+        "digest",
+        help="a mixed pile of clusters as one digest: grouping B-cubed, stories' ROUGE (docs/digest.md)",
+    )
+    dig.add_argument(
+        "--data",
+        type=Path,
+        action="append",
+        required=True,
+        help="clusters (JSONL, as `run` reads them); repeat it: each mixed alone, then all together",
+    )
+    dig.add_argument("--url", help="a running service (default: the app in this process)")
+    dig.add_argument("--seed", type=int, default=0, help="the shuffle of each mix")
+    dig.add_argument("--max-words", type=_int_in(MAX_WORDS_RANGE[0], MAX_WORDS_RANGE[1]), default=100)
+    dig.add_argument("--num-facts", type=_int_in(NUM_FACTS_RANGE[0], NUM_FACTS_RANGE[1]), default=5)
+    dig.add_argument("--no-rouge", action="store_true", help="score the grouping only")
+    dig.add_argument("--out", type=Path, help="write results.json and stories.jsonl here")
+    dig.add_argument("-v", "--verbose", action="store_true")
+
+
+def _digest(args: argparse.Namespace) -> int:
+    config = DigestConfig(
+        data=args.data,
+        url=args.url,
+        seed=args.seed,
+        max_words=args.max_words,
+        num_facts=args.num_facts,
+        rouge=not args.no_rouge,
+        out=args.out,
+    )
+    try:
+        results = run_digest(config)
+    except (DataError, FileNotFoundError, ValueError, RuntimeError) as exc:
+        sys.stderr.write(f"error: {exc}\n")
+        return 2
+    sys.stdout.write(digest_table(results))
+    if args.out:
+        sys.stdout.write(f"results: {args.out / DIGEST_RESULTS}\n")
+    return 0
 
 
 def _languages_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -602,6 +651,8 @@ def main(argv: list[str] | None = None) -> int:
         return _readability(args)
     if args.command == "languages":
         return _languages(args)
+    if args.command == "digest":
+        return _digest(args)
     defaults = DEFAULT_FIELDS[args.format]
     fields = Fields(
         id=args.id_field or defaults.id,

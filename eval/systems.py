@@ -262,7 +262,8 @@ class Reply:
 
 
 class SummarizeClient:
-    """Posts request bodies to the service's `/v1/summarize` as a user does, and nothing else.
+    """Posts request bodies to the service's `/v1/summarize` (or `/v1/digest`) as a user does, and
+    nothing else.
 
     With `url`: a running service over HTTP. Without: the app as `python -m service` builds it
     (`service.api.app.create_app`, settings from SUMMARIZER_*), in this process through FastAPI's
@@ -337,15 +338,16 @@ class SummarizeClient:
             self._client.__exit__(None, None, None)
             self._client = None
 
-    def post(self, body: dict[str, Any]) -> Reply:
-        """POST `body` as JSON to /v1/summarize; the final answer after any retries."""
+    def post(self, body: dict[str, Any], path: str = "/v1/summarize") -> Reply:
+        """POST `body` as JSON to `path` (/v1/summarize, or /v1/digest); the final answer after
+        any retries."""
         if self._client is None:
             raise RuntimeError("SummarizeClient is used outside its `with` block")
         t0 = time.perf_counter()
         delay = 0.5
         for attempt in range(self.retries + 1):
             try:
-                r = self._client.post("/v1/summarize", json=body)
+                r = self._client.post(path, json=body)
             except httpx.TransportError as exc:
                 status, answer = (
                     0,

@@ -17,6 +17,7 @@ import math
 import re
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -166,8 +167,11 @@ async def digest(
     runner: EngineRunner,
     gone: asyncio.Event | None = None,
     metrics: Metrics | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> DigestResponse:
     """The stories of `body`'s articles, each summarized. `gone`, once set, abandons the digest.
+
+    `progress(done, stories)` is called once the stories are found and after each is answered.
 
     Raises the digest's `ServiceError`: too large (413), invalid background (422), overloaded,
     past its deadline, or abandoned.
@@ -260,11 +264,23 @@ async def digest(
             generated_tokens=response.generated_tokens,
         )
 
+    done = 0
+
+    async def counted(story: Story) -> StoryOut:
+        nonlocal done
+        out = await answer(story)
+        done += 1
+        if progress is not None:
+            progress(done, len(found))
+        return out
+
+    if progress is not None:
+        progress(0, len(found))
     # A task group: when one story fails the digest (deadline, client gone, overload), the others
     # are cancelled, and the runner stops their work.
     try:
         async with asyncio.TaskGroup() as tasks:
-            running = [tasks.create_task(answer(s)) for s in found]
+            running = [tasks.create_task(counted(s)) for s in found]
     except ExceptionGroup as failed:
         raise _first(failed) from None
     stories = [t.result() for t in running]

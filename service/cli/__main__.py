@@ -22,6 +22,7 @@ from pydantic import ValidationError
 from service.api.schemas import SummarizeResponse
 from service.cli import exits
 from service.cli.batch import main as batch_main
+from service.cli.digest import main as digest_main
 from service.cli.exits import CliError
 from service.cli.inputs import check_usage, fetch_links, gather
 from service.cli.run import local, remote
@@ -44,6 +45,8 @@ COMMANDS_HELP = f"""\
 commands:
   summarize   summarize article files (text or HTML), links, stdin or a JSON
               request, in this process or on a running service
+  digest      group a pile of articles (folders, files, JSONL, links) into stories,
+              each summarized
   serve       start the HTTP service (python -m service, newsdigest-serve)
   batch       summarize every cluster of a JSONL file on Ray (a local one or a cluster)
   eval        score a system against reference summaries (python -m eval, newsdigest-eval)
@@ -258,6 +261,10 @@ def summarize(argv: Sequence[str]) -> int:
     return exits.OK
 
 
+def digest(argv: Sequence[str]) -> int:
+    return digest_main(argv, prog=f"{PROG} digest")
+
+
 def serve(argv: Sequence[str]) -> int:
     from service.__main__ import main as serve_main
 
@@ -279,7 +286,7 @@ def evaluate(argv: Sequence[str]) -> int:
     return exits.INTERNAL
 
 
-COMMANDS = {"summarize": summarize, "serve": serve, "batch": batch, "eval": evaluate}
+COMMANDS = {"summarize": summarize, "digest": digest, "serve": serve, "batch": batch, "eval": evaluate}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

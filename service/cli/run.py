@@ -67,7 +67,7 @@ def local(inputs: Inputs, settings: Settings) -> dict[str, Any]:
         raise CliError.from_service(exc, inputs.named(exc.message)) from None
     try:
         # Loaded after the request is read (a bad one costs no load), and not in its timings.
-        engine = _load(settings)
+        engine = load_engine(settings)
         response = asyncio.run(_respond(engine, read, settings.request_timeout_s))
     except ServiceError as exc:
         raise CliError.from_service(exc) from None
@@ -75,7 +75,7 @@ def local(inputs: Inputs, settings: Settings) -> dict[str, Any]:
     return answer
 
 
-def _load(settings: Settings) -> Engine:
+def load_engine(settings: Settings) -> Engine:
     """The configured engine, loaded (not warmed: one request gains nothing from a warm-up)."""
     try:
         engine = build_engine(settings)
@@ -96,9 +96,11 @@ async def _respond(engine: Engine, read: Read, timeout_s: float) -> SummarizeRes
         runner.close()
 
 
-def remote(inputs: Inputs, url: str, api_key: str | None, timeout_s: float) -> dict[str, Any]:
-    """The response body of the service at `url`; its errors as the API's classes."""
-    endpoint = url.rstrip("/") + "/v1/summarize"
+def remote(
+    inputs: Inputs, url: str, api_key: str | None, timeout_s: float, path: str = "/v1/summarize"
+) -> dict[str, Any]:
+    """The response body of the service at `url` (its route `path`); its errors as the API's classes."""
+    endpoint = url.rstrip("/") + path
     if urllib.parse.urlsplit(endpoint).scheme not in ("http", "https"):
         raise CliError(exits.USAGE, "error", f"--url must be an http:// or https:// address, not {url!r}")
     headers = {"Content-Type": "application/json", "Accept": "application/json"}

@@ -176,3 +176,17 @@ def test_no_answer_in_time_and_no_service(
     closed = f"http://127.0.0.1:{free_port()}"  # nothing listens there
     got = cli("summarize", ferry_files[0], "--url", closed)
     assert got.status == 9 and got.err.startswith(f"newsdigest: unreachable: cannot reach {closed}: ")
+
+
+def test_digest_posts_the_pile_to_the_digest_route(cli: Cli, ferry_files: list[str], stub: Stub) -> None:
+    local = cli("digest", *ferry_files, "--json").json()
+    stub.answer(200, local)
+    got = cli("digest", *ferry_files, "--url", stub.url, "--json")
+    assert got.status == 0, got.err
+    assert got.json() == local
+    ((path, _, sent),) = stub.requests
+    assert path == "/v1/digest"
+    assert json.loads(sent) == {"articles": [{"text": Path(f).read_text(), "id": f} for f in ferry_files]}
+    stub.answer(413, {"error": {"code": "payload_too_large", "message": "1001 articles; at most 1000"}})
+    got = cli("digest", *ferry_files, "--url", stub.url)
+    assert got.status == 4 and "payload_too_large" in got.err

@@ -27,6 +27,8 @@ LAYERS: dict[str, int] = {
     "service.runner": 4,
     "service.engines": 3,
     "service.facts": 2,
+    # A digest's grouping of a pile into stories: words and articles in, stories out.
+    "service.stories": 2,
     "service.pages": 1,
     "service.nlp": 1,
     "service.domain": 0,
