@@ -363,6 +363,7 @@ def test_every_control_is_labelled_and_the_tab_order_follows_the_form(tab: Tab, 
         "max-words",
         "query",
         "submit",
+        "group",
     ]
     # First visits only: past the end, the focus comes round again.
     assert list(dict.fromkeys(x for x in order if x in expected)) == expected, order
@@ -381,3 +382,35 @@ def test_a_box_holding_a_link_asks_the_service_to_fetch_it(tab: Tab, server: str
     error = page.locator(f"#{text.get_attribute('aria-describedby')}")
     error.wait_for()
     assert "does not fetch links" in (error.text_content() or "")
+
+
+def test_a_pile_grouped_into_stories_each_opened_with_its_evidence(tab: Tab, server: str) -> None:
+    page = tab.page
+    page.goto(f"{server}/")
+    pile = [a for name in ("ferry_strike", "prisoner_exchange", "quake") for a in load_cluster(name)]
+    fill_articles(page, pile)
+    with page.expect_response(lambda r: r.url.endswith("/v1/digest")) as answer:
+        page.get_by_role("button", name="Group into stories").click()
+    response = answer.value
+    assert response.status == 200, response.text()
+    digest: dict[str, Any] = response.json()
+    page.locator("#stories-box").wait_for()
+    stories = page.locator("#stories > li")
+    assert stories.count() == len(digest["stories"]) == 3
+    assert "3 stories from 9 articles" in (page.locator("#stories-note").text_content() or "")
+    for i, story in enumerate(digest["stories"]):
+        assert stories.nth(i).locator(".story-title").text_content() == story["title"]
+    # Open the prisoner story: its summary, its facts, its conflict, and a fact's cited sentence.
+    (k,) = [i for i, s in enumerate(digest["stories"]) if s["conflicts"] and "prison" in s["summary"].lower()]
+    story = digest["stories"][k]
+    stories.nth(k).locator(".story-title").click()
+    page.locator("#results").wait_for()
+    assert page.locator("#summary").text_content() == story["summary"]
+    assert page.locator("#facts > li").count() == len(story["key_facts"]) > 0
+    assert page.locator("#conflicts-box").is_visible()
+    fact = story["key_facts"][0]
+    page.locator("#facts > li").first.locator(".fact-text").click()
+    source = fact["sources"][0]
+    cited = pile[source["article"]]["text"][source["start"] : source["end"]]
+    assert squash(" ".join(m["text"] for m in marks(page))) == squash(cited)
+    assert f"Article {source['article'] + 1}" in (page.locator("#viewer-title").text_content() or "")

@@ -1,4 +1,5 @@
-// The news summarizer's page: collects articles, calls POST v1/summarize, shows the answer.
+// The news summarizer's page: collects articles, calls POST v1/summarize (or v1/digest for a pile
+// about many events, then shows its stories, each opened as a summary), shows the answer.
 //
 // Article text and API output only ever reach the page as text (textContent, text nodes), never
 // as markup: an article's HTML is shown as its visible text, read by the small scanner below.
@@ -7,6 +8,7 @@
 (() => {
   const KEY_STORE = "newsdigest.apiKey";
   const ENDPOINT = "v1/summarize";
+  const DIGEST = "v1/digest";
 
   const $ = (id) => document.getElementById(id);
   const form = $("form");
@@ -15,6 +17,7 @@
   const keyBox = $("key-box");
   const keyInput = $("api-key");
   const submit = $("submit");
+  const groupButton = $("group");
   const statusLine = $("status");
   const retry = $("retry");
   const parser = new DOMParser();
@@ -134,18 +137,19 @@
     return { body, cards };
   }
 
-  async function send(request) {
+  async function send(request, endpoint = ENDPOINT) {
     clearErrors();
-    lastBody = request;
+    lastBody = { request, endpoint };
     submit.disabled = true;
+    groupButton.disabled = true;
     retry.disabled = true;
-    statusLine.textContent = "Summarizing…";
+    statusLine.textContent = endpoint === DIGEST ? "Grouping into stories…" : "Summarizing…";
     const headers = { "Content-Type": "application/json" };
     const key = keyInput.value;
     if (key) headers["X-API-Key"] = key;
     let response;
     try {
-      response = await fetch(ENDPOINT, {
+      response = await fetch(endpoint, {
         method: "POST",
         headers,
         body: JSON.stringify(request.body),
@@ -156,13 +160,19 @@
       return;
     } finally {
       submit.disabled = false;
+      groupButton.disabled = false;
       retry.disabled = false;
     }
     const payload = await response.json().catch(() => null);
     statusLine.textContent = "";
     if (response.ok && payload) {
       if (key) sessionStorage.setItem(KEY_STORE, key);
-      render(request, payload);
+      if (endpoint === DIGEST) {
+        renderStories(request, payload);
+      } else {
+        $("stories-box").hidden = true;
+        render(request, payload);
+      }
       return;
     }
     handleError(response, payload && payload.error, request);
@@ -341,6 +351,61 @@
     resetViewer();
     $("results").append($("viewer"));
     $("results").focus();
+  }
+
+  // --- a digest's stories -----------------------------------------------------------------
+
+  function renderStories(request, digest) {
+    const box = $("stories-box");
+    const items = $("stories");
+    items.replaceChildren();
+    $("results").hidden = true;
+    box.hidden = false;
+    const n = digest.stories.length;
+    const read = digest.stories.reduce((sum, s) => sum + s.articles.length, 0);
+    $("stories-note").textContent =
+      `${plural(n, "story", "stories")} from ${plural(read, "article", "articles")}, ` +
+      "the most reported first. Open one to see its summary and facts.";
+    digest.stories.forEach((story, i) => {
+      const li = el("li", null, "story");
+      const button = el("button", story.title, "story-title");
+      button.type = "button";
+      const dates = story.published.first
+        ? ` · ${when(story.published.first)}` +
+          (story.published.last !== story.published.first ? ` to ${when(story.published.last)}` : "")
+        : "";
+      const meta = el("p", `${plural(story.articles.length, "article", "articles")}${dates}`, "story-meta");
+      button.addEventListener("click", () => openStory(request, digest, i, button));
+      li.append(button, meta);
+      items.append(li);
+    });
+    const skipped = $("skipped");
+    skipped.replaceChildren();
+    for (const s of digest.skipped) {
+      skipped.append(el("li", `Article ${s.article + 1} was not read: ${s.error.message}`, "warn"));
+    }
+    skipped.hidden = digest.skipped.length === 0;
+    box.focus();
+  }
+
+  function openStory(request, digest, i, button) {
+    for (const b of document.querySelectorAll(".story-title")) b.removeAttribute("aria-current");
+    button.setAttribute("aria-current", "true");
+    const story = digest.stories[i];
+    if (story.error || !story.input) {
+      $("results").hidden = true;
+      formError(`No summary for this story: ${story.error ? story.error.message : "nothing to read"}`, false);
+      return;
+    }
+    // The story as /v1/summarize answers it: its sources already index the request's articles.
+    render(request, {
+      ...story,
+      query: request.body.query || null,
+      background_articles: (request.body.background || []).length,
+      engine: digest.engine,
+      model: digest.model,
+      timings_ms: {},
+    });
   }
 
   function when(iso) {
@@ -602,7 +667,12 @@
     if (request) send(request);
   });
   retry.addEventListener("click", () => {
-    if (lastBody) send(lastBody);
+    if (lastBody) send(lastBody.request, lastBody.endpoint);
+  });
+  groupButton.addEventListener("click", () => {
+    clearErrors();
+    const request = collect();
+    if (request) send(request, DIGEST);
   });
   $("add-article").addEventListener("click", () => field(addCard(), "text").focus());
   const files = $("files");
