@@ -151,9 +151,7 @@ class Settings(BaseSettings):
         description="Characters of all articles together, as the engine reads them (413).",
     )
     # --- digests (POST /v1/digest: a pile of articles grouped into stories) ---------------------
-    digest_max_articles: int = Field(
-        1_000, ge=1, le=10_000, description="Articles per digest (413 beyond)."
-    )
+    digest_max_articles: int = Field(1_000, ge=1, le=10_000, description="Articles per digest (413 beyond).")
     digest_max_total_chars: int = Field(
         5_000_000,
         ge=100,
