@@ -116,7 +116,13 @@ def _stamp(d: datetime) -> float:
     return (d if d.tzinfo else d.replace(tzinfo=UTC)).timestamp()
 
 
-def _order_key(story: Story, articles: list[Article]) -> tuple[int, float, str]:
+def published_span(articles: list[Article]) -> tuple[datetime | None, datetime | None]:
+    """The earliest and the latest date of `articles` (None: none is dated)."""
+    dates = [a.published for a in articles if a.published is not None]
+    return min(dates, key=_stamp, default=None), max(dates, key=_stamp, default=None)
+
+
+def story_order(story: Story, articles: list[Article]) -> tuple[int, float, str]:
     """Most articles first, then the most recent; ties on the central article's content, so the
     order is the same whatever order the articles came in."""
     last = max(
@@ -200,7 +206,7 @@ async def digest(
         grouping.set,
         limit,
     )
-    found.sort(key=lambda s: _order_key(s, articles))
+    found.sort(key=lambda s: story_order(s, articles))
     t2 = time.perf_counter()
     language = primary(body.options.language) if body.options.language else None
     # Enough stories at once to fill the engine's batches, never the whole queue.
@@ -223,15 +229,13 @@ async def digest(
             query=body.query.strip() if body.query else None,
             background=pile.background,
         )
-        dates = [a.published for a in (articles[i] for i in story.articles) if a.published is not None]
         to = [readable[i] for i in chosen]
+        first, last = published_span([articles[i] for i in story.articles])
         head = {
             "articles": [readable[i] for i in story.articles],
             "summarized": to,
             "title": title(articles[story.central]),
-            "published": Published(
-                first=min(dates, key=_stamp, default=None), last=max(dates, key=_stamp, default=None)
-            ),
+            "published": Published(first=first, last=last),
         }
         async with slots:
             try:

@@ -27,15 +27,18 @@ Summarize every cluster of a JSONL file on a Ray cluster (a local one, or --addr
 pool in which each actor loads the engine once. One JSON line per cluster goes to OUT,
 {id, system, summary, key_facts, conflicts}, which `newsdigest eval run --systems OUT` scores.
 Rows are the evaluation data's ({"id", "documents": [...], "query"?, "background"?}) or
-the API's ({"id", "articles": [...], "options"?}). Bad rows are reported and skipped; ids already
-in OUT are skipped, so a rerun resumes an interrupted job. SUMMARIZER_* variables configure the
-engines on every node."""
+the API's ({"id", "articles": [...], "options"?}). With --stories, IN is a pile of articles
+about many events, one article a line: it is grouped into stories here, and each story is one
+line of OUT, {id, system, title, articles, summarized, published, summary, key_facts,
+conflicts}. Bad rows are reported and skipped; ids already in OUT are skipped, so a rerun resumes
+an interrupted job. SUMMARIZER_* variables configure the engines on every node."""
 
 EPILOG = """\
 examples:
   newsdigest batch clusters.jsonl summaries.jsonl                       a local Ray
   newsdigest batch clusters.jsonl summaries.jsonl --address auto --actors 8
   newsdigest batch clusters.jsonl out.jsonl --model google/flan-t5-base --num-gpus 0.5
+  newsdigest batch --stories today.jsonl stories.jsonl                  a day's articles, by story
 
 exit status:
   0   every cluster is in OUT
@@ -70,6 +73,12 @@ def _parser(prog: str) -> argparse.ArgumentParser:
     parser.add_argument("--num-cpus", type=float, default=1.0, metavar="C", help="CPUs per actor (1)")
     parser.add_argument(
         "--num-gpus", type=float, default=0.0, metavar="G", help="GPUs per actor, 0.5 shares one (0)"
+    )
+    parser.add_argument(
+        "--stories",
+        action="store_true",
+        help="IN is a day's pile, one article a line: group it into stories (as POST /v1/digest does)"
+        " and write one line per story, its articles and sources indexing the pile",
     )
     parser.add_argument("--system", help="the rows' system name (default: newsdigest-<engine>)")
     parser.add_argument("--model", help="seq2seq checkpoint, hub id or directory (SUMMARIZER_MODEL)")
@@ -148,9 +157,10 @@ def main(argv: Sequence[str], prog: str) -> int:
         num_cpus=args.num_cpus,
         num_gpus=args.num_gpus,
         env=env,
+        stories=args.stories,
     )
     try:
-        todo, report = plan(job)
+        todo, report = plan(job, settings)
     except (OSError, ValueError) as exc:  # the input, or an output that is not this job's
         sys.stderr.write(f"{prog}: error: {exc}\n")
         return exits.USAGE

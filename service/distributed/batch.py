@@ -28,7 +28,9 @@ import ray
 import ray.data
 
 from service.distributed.rows import BadRow, Row, output_row, read_rows, written_ids
+from service.distributed.stories import StoryMeta, story_line, story_rows
 from service.distributed.worker import ClusterWorker
+from service.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +54,8 @@ class Job:
     num_gpus: float = 0.0
     # SUMMARIZER_* variables for the engines, wherever the actors run (the job's runtime_env).
     env: dict[str, str] = field(default_factory=dict)
+    # The source is a pile of articles to group into stories (`service.distributed.stories`).
+    stories: bool = False
 
 
 @dataclass
@@ -61,18 +65,29 @@ class Report:
     written: int = 0
     bad: list[BadRow] = field(default_factory=list)  # not cluster rows: never sent
     failed: list[tuple[str, str]] = field(default_factory=list)  # (id, error): sent, no summary
+    stories: dict[str, StoryMeta] = field(default_factory=dict)  # a pile's: by row id
 
     @property
     def complete(self) -> bool:
         return not self.bad and not self.failed
 
 
-def plan(job: Job) -> tuple[list[Row], Report]:
-    """The rows still to do, and the report so far (bad rows, rows already written)."""
+def plan(job: Job, settings: Settings | None = None) -> tuple[list[Row], Report]:
+    """The rows still to do, and the report so far (bad rows, rows already written).
+
+    With `job.stories`, the rows are the pile's stories (read with `settings`' limits); what each
+    story's line says of it beside its summary is in `report.stories`.
+    """
     done = written_ids(job.out)
     report = Report()
     todo: list[Row] = []
-    for item in read_rows(job.source, job.options):
+    items: list[Row | BadRow]
+    if job.stories:
+        rows, report.stories, bad = story_rows(job.source, job.options, settings or Settings())
+        items = [*bad, *rows]
+    else:
+        items = list(read_rows(job.source, job.options))
+    for item in items:
         if isinstance(item, BadRow):
             report.bad.append(item)
             continue
@@ -88,7 +103,7 @@ def run(job: Job, todo: list[Row], report: Report) -> None:
     """Summarize `todo` (from `plan`) on Ray and append the results; `report` gains what was
     written and what failed."""
     log.info(
-        "%s: %d clusters, %d already in %s, %d to do, %d bad rows",
+        "%s: %d " + ("stories" if job.stories else "clusters") + ", %d already in %s, %d to do, %d bad rows",
         job.source,
         report.rows,
         report.already,
@@ -133,7 +148,13 @@ def _write(batches: Iterable[dict[str, Any]], job: Job, total: int, report: Repo
                 if error:
                     report.failed.append((row_id, str(error)))
                 else:
-                    line = output_row(row_id, job.system, json.loads(str(result)))
+                    response = json.loads(str(result))
+                    meta = report.stories.get(row_id)
+                    line = (
+                        story_line(row_id, job.system, response, meta)
+                        if meta is not None
+                        else output_row(row_id, job.system, response)
+                    )
                     f.write(json.dumps(line, ensure_ascii=False) + "\n")
                     report.written += 1
             f.flush()

@@ -49,7 +49,7 @@ class BadRow:
     id: str | None = None
 
 
-def _article(raw: Any) -> Any:
+def as_article(raw: Any) -> Any:
     """A harness document as an API article: a string is its text; DUC's headline is a title."""
     if isinstance(raw, str):
         return {"text": raw}
@@ -94,14 +94,14 @@ def request_body(row: dict[str, Any], options: dict[str, int]) -> dict[str, Any]
         articles = row["articles"]
     else:
         documents = row.get("documents")
-        articles = [_article(d) for d in documents] if isinstance(documents, list) else documents
+        articles = [as_article(d) for d in documents] if isinstance(documents, list) else documents
     body: dict[str, Any] = {"articles": articles, "options": {**options, **(row.get("options") or {})}}
     query = _query(row)
     if query is not None:
         body["query"] = query
     background = row.get("background")
     if isinstance(background, list):
-        body["background"] = [_article(d) for d in background]
+        body["background"] = [as_article(d) for d in background]
     elif background is not None:
         body["background"] = background
     return body
