@@ -23,7 +23,6 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
-from tqdm import tqdm
 
 from service.api import messages
 from service.api.digest import digest
@@ -135,6 +134,10 @@ def _local(body: dict[str, Any], settings: Settings, show_progress: bool) -> dic
             exits.BY_STATUS[InvalidInput.status], InvalidInput.code, "the articles are invalid", details
         ) from None
     engine = load_engine(settings)
+
+    # Imported here: the other commands (and `newsdigest eval`, which says what is missing) start
+    # without it.
+    from tqdm import tqdm
 
     async def run() -> DigestResponse:
         runner = EngineRunner(

@@ -95,9 +95,8 @@ def story_rows(
         central = read[story.central]
         story_id = "story-" + hashlib.sha1(f"{central.title}\x00{central.text}".encode()).hexdigest()[:16]
         chosen = summarized(story, read, settings)
-        body = SummarizeRequest.model_validate(
-            {"articles": [sent[i].model_dump(mode="json", exclude_none=True) for i in chosen], "options": options}
-        )
+        members = [sent[i].model_dump(mode="json", exclude_none=True) for i in chosen]
+        body = SummarizeRequest.model_validate({"articles": members, "options": options})
         first, last = published_span([read[i] for i in story.articles])
         metas[story_id] = StoryMeta(
             articles=[indices[i] for i in story.articles],

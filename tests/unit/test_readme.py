@@ -1,8 +1,11 @@
 """The README stays true: every setting is documented, and CI runs the README's test command."""
 
+import json
 import re
 import tomllib
 from pathlib import Path
+
+from fastapi.testclient import TestClient
 
 from service.settings import Settings
 
@@ -37,3 +40,18 @@ def test_the_first_install_line_takes_the_cpu_torch() -> None:
     assert cpu in steps
     assert steps.index(cpu) < steps.index("pip install -e .")
     assert "CUDA build" in section
+
+
+def test_the_digest_example_is_what_the_service_answers(client: TestClient) -> None:
+    """The README's digest example, sent as it stands there, gets the stories the README shows."""
+    section = (ROOT / "README.md").read_text().split("## Digest: a pile", 1)[1].split("\n## ", 1)[0]
+    curl = re.search(r"```bash\n(curl.+?)\n```", section, flags=re.S)
+    shown = re.search(r"```json\n(.+?)\n```", section, flags=re.S)
+    assert curl is not None and shown is not None
+    body = curl.group(1).split("-d '", 1)[1].rsplit("'", 1)[0].replace("'\"'\"'", "'")
+    answer = client.post("/v1/digest", content=body, headers={"content-type": "application/json"}).json()
+    expected = json.loads(shown.group(1))
+    keys = ("articles", "summarized", "title", "published", "summary", "key_facts", "conflicts", "updates")
+    assert [{k: s[k] for k in keys} for s in answer["stories"]] == [
+        {k: s[k] for k in keys} for s in expected["stories"]
+    ]
