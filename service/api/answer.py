@@ -46,9 +46,7 @@ async def respond(
     t0 = time.perf_counter()
     result, queue_ms = await runner.run(read.cluster, gone, spent_s=read.read_ms / 1e3)
     if metrics is not None:
-        metrics.generated_tokens.inc(result.generated_tokens)
-        for reason, n in result.facts_dropped.items():
-            metrics.facts_dropped.labels(reason).inc(n)
+        metrics.count(result)
     total_ms = read.read_ms + (time.perf_counter() - t0) * 1e3
     timings = {"read": read.read_ms, "queue": queue_ms, "total": total_ms}
     return SummarizeResponse.from_result(result, read.cluster, timings)

@@ -35,7 +35,7 @@ from service.api.schemas import (
     check_sent,
     read_one,
 )
-from service.domain import Article, Cluster, Options
+from service.domain import Article, Cluster
 from service.errors import InvalidInput, PayloadTooLarge
 from service.nlp.languages import primary
 from service.nlp.words import cut_words
@@ -218,14 +218,8 @@ async def digest(
         written = {a.language for a in members}
         cluster = Cluster(
             articles=tuple(members),
-            options=Options(
-                max_words=body.options.max_words or settings.default_max_words,
-                num_facts=body.options.num_facts
-                if body.options.num_facts is not None
-                else settings.default_num_facts,
-                # A language no article of this story is in is no reason to fail the story.
-                language=language if language in written else None,
-            ),
+            # A language no article of this story is in is no reason to fail the story.
+            options=body.options.resolve(settings, language if language in written else None),
             query=body.query.strip() if body.query else None,
             background=pile.background,
         )
@@ -252,9 +246,7 @@ async def digest(
                     error=ErrorBody(code=exc.code, message=exc.message),
                 )
         if metrics is not None:
-            metrics.generated_tokens.inc(result.generated_tokens)
-            for reason, n in result.facts_dropped.items():
-                metrics.facts_dropped.labels(reason).inc(n)
+            metrics.count(result)
         response = SummarizeResponse.from_result(result, cluster, {})
         _remap(response, to)
         return StoryOut(

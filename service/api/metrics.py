@@ -17,6 +17,8 @@ from prometheus_client import (
 from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from service.domain import Result
+
 # The *_created series double the exposition for no use here.
 disable_created_metrics()
 
@@ -66,6 +68,12 @@ class Metrics:
         self.ready = Gauge(
             "summarizer_ready", "1 once the engine is loaded and warmed.", registry=self.registry
         )
+
+    def count(self, result: Result) -> None:
+        """What one engine result adds: the tokens it generated, the facts it dropped and why."""
+        self.generated_tokens.inc(result.generated_tokens)
+        for reason, n in result.facts_dropped.items():
+            self.facts_dropped.labels(reason).inc(n)
 
     def track_queue(self, depth: Callable[[], int]) -> None:
         self.queue_depth.set_function(depth)

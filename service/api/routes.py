@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import hmac
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, Response
@@ -26,8 +28,11 @@ from service.errors import (
     Unauthorized,
     UnsupportedMediaType,
 )
+from service.runner import EngineRunner
 
 router = APIRouter()
+
+T = TypeVar("T")
 
 # How often a waiting request checks that its client is still there.
 DISCONNECT_POLL_S = 0.2
@@ -73,16 +78,9 @@ ERRORS: dict[int | str, dict[str, object]] = {
 )
 async def summarize(body: SummarizeRequest, request: Request, state: State) -> SummarizeResponse:
     """Summarize one or more articles about one event, with key facts and their sources."""
-    if state.runner is None:
-        raise NotReady(
-            "the engine is still loading" if state.status == "loading" else "the engine failed to load"
-        )
-    gone = asyncio.Event()
-    watcher = asyncio.create_task(_watch_disconnect(request, gone))
-    try:
-        return await answer(body, state.settings, state.runner, gone, state.metrics)
-    finally:
-        watcher.cancel()
+    return await _connected(
+        request, state, lambda runner, gone: answer(body, state.settings, runner, gone, state.metrics)
+    )
 
 
 @router.post(
@@ -93,6 +91,16 @@ async def summarize(body: SummarizeRequest, request: Request, state: State) -> S
 )
 async def digest_pile(body: DigestRequest, request: Request, state: State) -> DigestResponse:
     """Group a pile of articles about many events into stories, and summarize each story."""
+    return await _connected(
+        request, state, lambda runner, gone: digest(body, state.settings, runner, gone, state.metrics)
+    )
+
+
+async def _connected(
+    request: Request, state: ServiceState, work: Callable[[EngineRunner, asyncio.Event], Awaitable[T]]
+) -> T:
+    """`work` on the engine's runner, told (`gone`) when the client hangs up; 503 before the
+    engine is ready."""
     if state.runner is None:
         raise NotReady(
             "the engine is still loading" if state.status == "loading" else "the engine failed to load"
@@ -100,7 +108,7 @@ async def digest_pile(body: DigestRequest, request: Request, state: State) -> Di
     gone = asyncio.Event()
     watcher = asyncio.create_task(_watch_disconnect(request, gone))
     try:
-        return await digest(body, state.settings, state.runner, gone, state.metrics)
+        return await work(state.runner, gone)
     finally:
         watcher.cancel()
 

@@ -152,6 +152,15 @@ class OptionsIn(BaseModel):
         " articles; key facts come from all. A language none of the articles is in is refused (422)."
     )
 
+    def resolve(self, settings: Settings, language: str | None) -> Options:
+        """The engine's options: these, the settings' defaults where none is given, `language`
+        (the one the summary is written in, as read from `self.language`)."""
+        return Options(
+            max_words=self.max_words or settings.default_max_words,
+            num_facts=self.num_facts if self.num_facts is not None else settings.default_num_facts,
+            language=language,
+        )
+
 
 # The request the API docs show (ReDoc's and Swagger's sample): two short articles, the defaults.
 EXAMPLE_REQUEST: dict[str, Any] = {
@@ -228,13 +237,7 @@ class SummarizeRequest(BaseModel):
             )
         return Cluster(
             articles=tuple(articles),
-            options=Options(
-                max_words=self.options.max_words or settings.default_max_words,
-                num_facts=self.options.num_facts
-                if self.options.num_facts is not None
-                else settings.default_num_facts,
-                language=language,
-            ),
+            options=self.options.resolve(settings, language),
             query=self.query.strip() if self.query else None,
             background=tuple(background),
         )

@@ -9,7 +9,6 @@ own program (this process becomes it): the service never imports the harness tha
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import os
 import sys
@@ -26,7 +25,7 @@ from service.cli.digest import main as digest_main
 from service.cli.exits import CliError
 from service.cli.inputs import check_usage, fetch_links, gather
 from service.cli.run import local, remote
-from service.cli.text import labels, render
+from service.cli.text import labels, render, write_json
 from service.pages.fetch import Fetched, FetchPolicy
 from service.settings import Settings
 
@@ -243,10 +242,7 @@ def summarize(argv: Sequence[str]) -> int:
         else:
             answer = local(inputs, _settings(args))
         if args.json:
-            # JSON is UTF-8 whatever the terminal's encoding: written as bytes, as the API sends it.
-            sys.stdout.flush()
-            sys.stdout.buffer.write(json.dumps(answer, ensure_ascii=False, indent=2).encode("utf-8") + b"\n")
-            sys.stdout.flush()
+            write_json(answer)
         else:
             response = SummarizeResponse.model_validate(answer)
             body = inputs.body

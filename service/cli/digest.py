@@ -31,7 +31,7 @@ from service.cli import exits
 from service.cli.exits import CliError
 from service.cli.inputs import Inputs, article, decode, fetch_links, is_link, read, shown
 from service.cli.run import MAX_DETAILS, load_engine, remote
-from service.cli.text import render
+from service.cli.text import render, write_json
 from service.errors import InvalidInput, PayloadTooLarge, ServiceError
 from service.pages.fetch import Fetched, FetchPolicy
 from service.runner import EngineRunner
@@ -259,9 +259,7 @@ def main(argv: Sequence[str], prog: str = "newsdigest digest") -> int:
                 raise CliError(exits.USAGE, "error", f"invalid settings: {exc.errors()[0]['msg']}") from None
             answer = _local(body, settings, sys.stderr.isatty())
         if args.json:
-            sys.stdout.flush()
-            sys.stdout.buffer.write(json.dumps(answer, ensure_ascii=False, indent=2).encode("utf-8") + b"\n")
-            sys.stdout.flush()
+            write_json(answer)
         else:
             ids = [str(a.get("id") or a.get("title") or "") for a in articles]
             sys.stdout.write(render_digest(DigestResponse.model_validate(answer), ids))

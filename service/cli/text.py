@@ -7,11 +7,21 @@ article's number, and the list of articles at the end says which file or id each
 
 from __future__ import annotations
 
+import json
+import sys
 from collections.abc import Sequence
 from datetime import datetime, time
 from typing import Any
 
 from service.api.schemas import ClaimOut, Source, SummarizeResponse
+
+
+def write_json(answer: dict[str, Any]) -> None:
+    """The API's JSON on stdout: UTF-8 whatever the terminal's encoding, written as bytes, as the
+    API sends it."""
+    sys.stdout.flush()
+    sys.stdout.buffer.write(json.dumps(answer, ensure_ascii=False, indent=2).encode("utf-8") + b"\n")
+    sys.stdout.flush()
 
 
 def labels(body: Any, group: str) -> list[str]:
