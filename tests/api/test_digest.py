@@ -1,14 +1,26 @@
 """POST /v1/digest on the embedded engine: a pile in, its stories out, each as /v1/summarize gives it."""
 
+import asyncio
 import json
 import random
+import time
 from pathlib import Path
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
+from service.api.answer import respond
+from service.api.digest import digest
+from service.api.intake import read_request
+from service.api.schemas import DigestRequest, SummarizeRequest
+from service.engines.embedded import EmbeddedEngine
+from service.engines.seq2seq import Seq2SeqEngine
+from service.errors import ClientClosed, DeadlineExceeded
+from service.runner import EngineRunner
 from service.settings import Settings
 from tests.support.app import serve
+from tests.support.articles import load_cluster, to_cluster
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 
@@ -139,3 +151,84 @@ def test_a_digest_past_its_deadline_is_504() -> None:
     with serve(Settings(digest_timeout_s=0.001)) as c:
         r = c.post("/v1/digest", json={"articles": pile()})
     assert r.status_code == 504 and r.json()["error"]["code"] == "deadline_exceeded"
+
+
+def heavy_pile(stories: int = 4, chars: int = 100_000) -> list[dict[str, Any]]:
+    """`stories` articles at the size limit, each its own story (a town of its own), the costliest
+    shape for the embedded engine: tiny sentences full of figures."""
+    towns = ["Arnholt", "Brevik", "Castamar", "Dunmore", "Elsinor", "Farrowby"]
+    rng = random.Random(1)
+    pile = []
+    for s in range(stories):
+        pieces, size = [], 0
+        while size < chars:
+            piece = f"Toll {rng.randint(2, 999)} at {rng.randint(2, 99)} in {towns[s]} {rng.randint(2, 999)}."
+            pieces.append(piece)
+            size += len(piece) + 1
+        pile.append({"text": " ".join(pieces)[:chars]})
+    return pile
+
+
+@pytest.mark.parametrize("how", ["deadline", "hang-up"])
+def test_an_abandoned_digest_frees_the_engine_within_a_second(how: str) -> None:
+    """A digest answered 504 (or whose client left) stops its stories: the next request is served."""
+
+    async def scenario() -> None:
+        settings = Settings(digest_timeout_s=1.5 if how == "deadline" else 60)
+        runner = EngineRunner(EmbeddedEngine(), max_queue=8, timeout_s=30)
+        runner.start()
+        gone = asyncio.Event()
+        pile = asyncio.ensure_future(digest(DigestRequest(articles=heavy_pile()), settings, runner, gone))
+        await asyncio.sleep(0.8)
+        assert runner.depth >= 1, "the stories were not in the engine yet: nothing to abandon"
+        if how == "hang-up":
+            gone.set()
+        with pytest.raises((DeadlineExceeded, ClientClosed)) as raised:
+            await pile
+        ended = time.perf_counter()
+        assert isinstance(raised.value, DeadlineExceeded) == (how == "deadline")
+        result, _ = await runner.run(to_cluster(load_cluster()))
+        waited = time.perf_counter() - ended
+        assert result.summary
+        assert waited < 1.0, f"the next request waited {waited:.2f} s"
+        runner.close()
+
+    asyncio.run(scenario())
+
+
+@pytest.mark.slow
+def test_a_seq2seq_digest_batches_its_stories_and_gives_each_its_own_answer(
+    tiny_models: dict[str, Path],
+) -> None:
+    """On a model, the stories go through the runner together (one batch holds several), and each
+    story's answer is the one the same engine gives its articles alone."""
+    settings = Settings(model=str(tiny_models["t5"]), num_beams=1, summary_max_new_tokens=16)
+    engine = Seq2SeqEngine.from_settings(settings)
+    engine.load()
+    articles = pile()
+
+    async def scenario() -> tuple[dict[str, Any], list[int], list[dict[str, Any]]]:
+        sizes: list[int] = []
+        runner = EngineRunner(
+            engine, max_queue=32, timeout_s=120, batch_max_size=8, batch_wait_ms=20, on_batch=sizes.append
+        )
+        runner.start()
+        try:
+            answer = await digest(DigestRequest(articles=articles), settings, runner)
+            alone = []
+            for story in answer.stories:
+                request = SummarizeRequest(articles=[articles[i] for i in story.articles])
+                alone.append(
+                    (await respond(await read_request(request, settings), runner)).model_dump(mode="json")
+                )
+        finally:
+            runner.close()
+        return answer.model_dump(mode="json"), sizes, alone
+
+    answer, sizes, alone = asyncio.run(scenario())
+    assert answer["engine"] == "seq2seq" and len(answer["stories"]) == 3
+    assert max(sizes) >= 2, f"the stories ran one at a time: batches {sizes}"
+    for story, own in zip(answer["stories"], alone, strict=True):
+        assert story["summary"] == own["summary"]
+        assert [f["text"] for f in story["key_facts"]] == [f["text"] for f in own["key_facts"]]
+        assert story["generated_tokens"] == own["generated_tokens"] > 0
