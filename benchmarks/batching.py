@@ -130,9 +130,25 @@ def descendants(pid: int) -> list[int]:
 
 
 def system_name(system: str, backend: str, args: argparse.Namespace) -> str:
-    if system in PEERS or backend == "transformers":
+    if backend == "transformers":
         return system
     return f"{system} ct2 {args.compute_type}"
+
+
+def backends_of(system: str, args: argparse.Namespace) -> list[str]:
+    """The plain app is transformers only; the LitServe peer and the service run every backend asked."""
+    return ["transformers"] if system == "plain" else list(args.backend)
+
+
+def ct2_model(model: Path, cache: str) -> Path:
+    """The checkpoint converted for CTranslate2 once, for the LitServe peer (a user converts once
+    with `ct2-transformers-converter`; the service converts on its own at startup)."""
+    from service.engines.ct2 import convert
+
+    out = Path(cache) / "peer-ct2"
+    if not (out / "model.bin").exists():
+        convert(str(model), out)
+    return out
 
 
 def summary_limits(args: argparse.Namespace) -> tuple[int, int]:
@@ -153,11 +169,12 @@ def _start(system: str, backend: str, model: Path, args: argparse.Namespace, cac
     env = {**os.environ, "TOKENIZERS_PARALLELISM": "false"}
     summary_min, summary_max = summary_limits(args)
     if system in PEERS:
+        peer_model = ct2_model(model, cache) if backend == "ctranslate2" else model
         cmd = [
             sys.executable,
             "-m",
             f"benchmarks.{system}_app",
-            f"--model={model}",
+            f"--model={peer_model}",
             f"--max-input-tokens={args.max_input_tokens}",
             f"--num-beams={args.num_beams}",
             f"--summary-min-new-tokens={summary_min}",
@@ -166,7 +183,8 @@ def _start(system: str, backend: str, model: Path, args: argparse.Namespace, cac
             f"--facts-max-new-tokens={args.facts_tokens}",
         ]
         if system == "litserve":
-            cmd.append(f"--max-batch-size={args.batch_max_size}")
+            cmd += [f"--max-batch-size={args.batch_max_size}", f"--backend={backend}"]
+            cmd += [f"--compute-type={args.compute_type}"]
     else:
         cmd = [sys.executable, "-m", "service", f"--model={model}", "--log-level=warning"]
         env.update(
@@ -288,11 +306,13 @@ def report(servers: Sequence[Server], clients: Sequence[int], baseline: str = "p
         "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for n in clients:
-        base = by.get((baseline, n), [])
         for s in servers:
             runs = by.get((s.name, n), [])
             if not runs:
                 continue
+            # A CTranslate2 service is measured against the peer on CTranslate2, where it runs.
+            suffix = s.name[s.name.index(" ct2 ") :] if " ct2 " in s.name else ""
+            base = by.get((baseline + suffix, n), []) or by.get((baseline, n), [])
             lat = [x for r in runs for x in r.latencies_s]
             wall, tokens = sum(r.wall_s for r in runs), sum(r.new_tokens for r in runs)
             merged = Run(s.name, n, wall, lat, sum(r.errors for r in runs), 0, tokens)
@@ -424,11 +444,7 @@ def main(argv: list[str] | None = None) -> int:
         sys.stdout.write(profile(args.model, args.data, args, args.profile or [1, 16]))
         return 0
     bodies = request_bodies(args.data, max_words=MIXED_WORDS if args.mixed_lengths else 100, num_facts=5)
-    configs = [
-        (system, backend)
-        for system in args.systems
-        for backend in (["transformers"] if system in PEERS else args.backend)
-    ]
+    configs = [(system, backend) for system in args.systems for backend in backends_of(system, args)]
     with ExitStack() as stack:
         servers = [stack.enter_context(_server(sys_, be, args.model, args)) for sys_, be in configs]
         for s in servers:  # one untimed request each: first-call allocations are not the steady state

@@ -2,17 +2,22 @@
 batched `generate()` call. Not part of the service; `benchmarks.batching` runs it as `litserve`.
 
     python -m benchmarks.litserve_app --model DIR --port 8002 [--max-input-tokens 512 ...]
+    python -m benchmarks.litserve_app --backend ctranslate2 --compute-type int8 --model CT2_DIR ...
 
 Each request contributes two rows, its summary prompt and its facts prompt (the same wording as
 `benchmarks.plain_app`), and every row of a LitServe batch goes into one `generate()`: greedy or
 beam search as asked, each row cut at its own limit afterwards, no n-gram ban (one setting per
-call is all `generate()` takes, and a user would not split the call for it).
+call is all `generate()` takes, and a user would not split the call for it). With
+`--backend ctranslate2` the batch goes into one `Translator.translate_batch` instead, on a model
+already converted (`ct2-transformers-converter --copy_files`, tokenizer beside it), all cores to
+the one call as CTranslate2's documentation advises for a single translator.
 """
 
 # No `from __future__ import annotations` here: LitServe reads decode_request's annotation as the
 # body's type at run time, and a string there would make FastAPI take `request` as a query field.
 import argparse
 import math
+import os
 from typing import Any
 
 import litserve as ls
@@ -46,7 +51,18 @@ class SummarizeAPI(ls.LitAPI):
 
     def setup(self, device: str) -> None:
         self.tokenizer: Any = AutoTokenizer.from_pretrained(self.args.model)
-        self.model: Any = AutoModelForSeq2SeqLM.from_pretrained(self.args.model).eval()
+        if self.args.backend == "ctranslate2":
+            import ctranslate2
+
+            self.translator: Any = ctranslate2.Translator(
+                self.args.model,
+                device="cpu",
+                compute_type=self.args.compute_type,
+                inter_threads=1,
+                intra_threads=os.cpu_count() or 1,
+            )
+        else:
+            self.model: Any = AutoModelForSeq2SeqLM.from_pretrained(self.args.model).eval()
 
     def decode_request(self, request: SummarizeRequest) -> tuple[str, int]:
         joined = "\n\n".join(a.text for a in request.articles)
@@ -63,20 +79,9 @@ class SummarizeAPI(ls.LitAPI):
             prompts.append(f"Summarize the following news articles about the same event.\n{joined}\nSummary:")
             prompts.append(f"List the most important facts in the following news articles.\n{joined}\nFacts:")
             limits += [summary_limit, a.facts_max_new_tokens]
-        enc = self.tokenizer(
-            prompts, return_tensors="pt", padding=True, truncation=True, max_length=a.max_input_tokens
-        )
-        with torch.inference_mode():
-            out = self.model.generate(
-                **enc,
-                num_beams=a.num_beams,
-                do_sample=False,
-                min_new_tokens=min(a.summary_min_new_tokens, a.facts_min_new_tokens),
-                max_new_tokens=max(limits),
-            )
         pad, eos = self.tokenizer.pad_token_id, self.tokenizer.eos_token_id
         texts, counts = [], []
-        for ids, limit in zip(out[:, 1:].tolist(), limits, strict=True):
+        for ids, limit in zip(self._generate(prompts, limits), limits, strict=True):
             ids = ids[:limit]
             ids = ids[: ids.index(eos) + 1] if eos in ids else [t for t in ids if t != pad]
             texts.append(self.tokenizer.decode(ids, skip_special_tokens=True))
@@ -85,6 +90,33 @@ class SummarizeAPI(ls.LitAPI):
             {"summary": texts[k], "facts": texts[k + 1], "generated_tokens": counts[k] + counts[k + 1]}
             for k in range(0, len(texts), 2)
         ]
+
+    def _generate(self, prompts: list[str], limits: list[int]) -> list[list[int]]:
+        """Each prompt's generated ids (the decoder's start token left out), in one call."""
+        a = self.args
+        shortest = min(a.summary_min_new_tokens, a.facts_min_new_tokens)
+        if a.backend == "ctranslate2":
+            ids = self.tokenizer(prompts, truncation=True, max_length=a.max_input_tokens)["input_ids"]
+            results = self.translator.translate_batch(
+                [self.tokenizer.convert_ids_to_tokens(row) for row in ids],
+                beam_size=a.num_beams,
+                max_decoding_length=max(limits),
+                min_decoding_length=shortest,
+            )
+            return [self.tokenizer.convert_tokens_to_ids(r.hypotheses[0]) for r in results]
+        enc = self.tokenizer(
+            prompts, return_tensors="pt", padding=True, truncation=True, max_length=a.max_input_tokens
+        )
+        with torch.inference_mode():
+            out = self.model.generate(
+                **enc,
+                num_beams=a.num_beams,
+                do_sample=False,
+                min_new_tokens=shortest,
+                max_new_tokens=max(limits),
+            )
+        rows: list[list[int]] = out[:, 1:].tolist()
+        return rows
 
     def encode_response(self, output: dict[str, Any]) -> dict[str, Any]:
         return {
@@ -96,7 +128,11 @@ class SummarizeAPI(ls.LitAPI):
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.litserve_app", description=__doc__)
-    parser.add_argument("--model", required=True)
+    parser.add_argument(
+        "--model", required=True, help="checkpoint (ctranslate2: a converted model directory)"
+    )
+    parser.add_argument("--backend", choices=["transformers", "ctranslate2"], default="transformers")
+    parser.add_argument("--compute-type", default="int8", help="ctranslate2's compute type")
     parser.add_argument("--port", type=int, default=8002)
     parser.add_argument("--max-input-tokens", type=int, default=512)
     parser.add_argument("--num-beams", type=int, default=1)

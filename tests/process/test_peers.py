@@ -20,13 +20,22 @@ ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow
 
 
-@pytest.mark.parametrize("peer", ["litserve", "plain"])
-def test_a_peer_answers_a_cluster(peer: str, tiny_models: dict[str, Path]) -> None:
+@pytest.mark.parametrize("peer", ["litserve", "plain", "litserve-ct2"])
+def test_a_peer_answers_a_cluster(peer: str, tiny_models: dict[str, Path], tmp_path: Path) -> None:
+    model = tiny_models["t5"]
+    backend: list[str] = []
+    if peer == "litserve-ct2":  # converted once, as benchmarks.batching does for the peer
+        pytest.importorskip("ctranslate2", reason="the ctranslate2 extra is not installed")
+        from service.engines.ct2 import convert
+
+        convert(str(model), tmp_path / "ct2")
+        model, backend = tmp_path / "ct2", ["--backend=ctranslate2", "--compute-type=int8"]
     cmd = [
         sys.executable,
         "-m",
-        f"benchmarks.{peer}_app",
-        f"--model={tiny_models['t5']}",
+        f"benchmarks.{peer.split('-')[0]}_app",
+        f"--model={model}",
+        *backend,
         "--max-input-tokens=64",
         "--summary-min-new-tokens=3",
         "--summary-max-new-tokens=6",
