@@ -312,7 +312,7 @@ def report(servers: Sequence[Server], clients: Sequence[int], baseline: str = "p
                 continue
             # A CTranslate2 service is measured against the peer on CTranslate2, where it runs.
             suffix = s.name[s.name.index(" ct2 ") :] if " ct2 " in s.name else ""
-            base = by.get((baseline + suffix, n), []) or by.get((baseline, n), [])
+            base = by.get((baseline + suffix, n), [])
             lat = [x for r in runs for x in r.latencies_s]
             wall, tokens = sum(r.wall_s for r in runs), sum(r.new_tokens for r in runs)
             merged = Run(s.name, n, wall, lat, sum(r.errors for r in runs), 0, tokens)
@@ -463,8 +463,10 @@ def main(argv: list[str] | None = None) -> int:
             f"{', int8' if args.quantize else ''} (transformers), "
             f"{os.cpu_count()} CPUs, {args.rounds} round(s)\n\n"
         )
-        names = {s.name for s in servers}
-        baseline = args.baseline if args.baseline in names else next(iter(p for p in PEERS if p in names), "")
+        # The peer asked for, else the first peer there is (on any backend: a service is compared
+        # with the peer on its own backend, `report`).
+        peers = [s.name.split(" ")[0] for s in servers if s.name.split(" ")[0] in PEERS]
+        baseline = args.baseline if args.baseline in peers else next(iter(peers), "")
         sys.stdout.write(report(servers, args.clients, baseline))
     return 0
 

@@ -37,7 +37,13 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from service.engines.runtime import FALLBACK_MAX_INPUT, Runtime, model_input_limit, usable_cores
+from service.engines.runtime import (
+    FALLBACK_MAX_INPUT,
+    DecodeCall,
+    Runtime,
+    model_input_limit,
+    usable_cores,
+)
 from service.settings import Decoding, ModelSettings
 
 log = logging.getLogger(__name__)
@@ -164,6 +170,15 @@ def converted_model(settings: ModelSettings) -> Path:
     return out
 
 
+@dataclass(frozen=True)
+class _Pending:
+    """A `translate_batch` under way: how many rows it answers, which of them it decodes."""
+
+    rows: int
+    live: list[int]
+    results: list[Any]  # ctranslate2.AsyncTranslationResult, one per live row
+
+
 @dataclass
 class CT2Runtime(Runtime):
     """The checkpoint converted for, and run by, a CTranslate2 `Translator`."""
@@ -224,13 +239,19 @@ class CT2Runtime(Runtime):
             if gc.forced_bos_token_id is not None:
                 forced_bos = str(tokenizer.convert_ids_to_tokens(gc.forced_bos_token_id))
             forced_eos = gc.forced_eos_token_id
+        cores = (s.torch_threads or usable_cores()) if device == "cpu" else 0
+        # Two workers of half the cores each: a batch's summary and facts rows (their n-gram bans
+        # differ, so they are two calls) decode at once, and a call of small batches loses little
+        # with fewer threads. On 2 cores, 16 requests' rows: 19.3 s as two calls at once against
+        # 22.5 s one after the other on both cores (docs/throughput.md).
+        inter = 2 if cores >= 2 else 1
         log.info("loading %s on %s, compute type %s", path, device, s.compute_type)
         translator = ct2.Translator(
             str(path),
             device=device,
             compute_type=s.compute_type,
-            inter_threads=1,  # one engine thread drives the model
-            intra_threads=(s.torch_threads or usable_cores()) if device == "cpu" else 0,
+            inter_threads=inter,
+            intra_threads=max(1, cores // inter) if device == "cpu" else 0,
         )
         return cls(tokenizer, translator, device, limit, source_type, path, forced_bos, forced_eos)
 
@@ -268,6 +289,37 @@ class CT2Runtime(Runtime):
                 texts[i], counts[i] = text, n
         return texts, counts
 
+    def decode_all(self, calls: Sequence[DecodeCall]) -> list[tuple[list[str], list[int]]]:
+        """Every call at once on the translator's workers (greedy, or rows of one limit); a lone
+        call of several rows is cut in two so that both workers have half. Beam search over rows
+        of several limits takes its own calls (`decode`), one after the other."""
+        if len(calls) == 1 and len(calls[0].prompts) > 1 and self._one_call(calls[0]):
+            c = calls[0]
+            half = (len(c.prompts) + 1) // 2
+            first, second = self.decode_all(
+                [
+                    DecodeCall(c.prompts[:half], c.gen, c.limits[:half], c.stop[:half], c.max_input_tokens),
+                    DecodeCall(c.prompts[half:], c.gen, c.limits[half:], c.stop[half:], c.max_input_tokens),
+                ]
+            )
+            return [(first[0] + second[0], first[1] + second[1])]
+        pending = [
+            self._submit(c.prompts, c.gen, c.limits, c.stop, c.max_input_tokens)
+            if self._one_call(c)
+            else None
+            for c in calls
+        ]
+        return [
+            self._collect(p)
+            if p is not None
+            else self.decode(c.prompts, c.gen, c.limits, c.stop, c.max_input_tokens)
+            for c, p in zip(calls, pending, strict=True)
+        ]
+
+    @staticmethod
+    def _one_call(c: DecodeCall) -> bool:
+        return c.gen.num_beams == 1 or len(set(c.limits)) == 1
+
     def _translate(
         self,
         prompts: list[str],
@@ -276,15 +328,25 @@ class CT2Runtime(Runtime):
         stop: Sequence[threading.Event | None],
         max_input_tokens: int,
     ) -> tuple[list[str], list[int]]:
+        return self._collect(self._submit(prompts, gen, limits, stop, max_input_tokens))
+
+    def _submit(
+        self,
+        prompts: list[str],
+        gen: Decoding,
+        limits: Sequence[int],
+        stop: Sequence[threading.Event | None],
+        max_input_tokens: int,
+    ) -> _Pending:
+        """One `translate_batch` started on a translator worker (asynchronous)."""
         tokenizer = self.tokenizer
         # transformers forces the end token as the last of `max_new_tokens` (forced_eos_token_id):
         # the model chooses one token fewer and the end token is put after a row that didn't end.
         ends = [n - 1 if self.forced_eos is not None else n for n in limits]
         # A row with room for the forced end token only gets just that.
-        texts, counts = [""] * len(prompts), [1] * len(prompts)
         live = [i for i, n in enumerate(ends) if n > 0]
         if not live:
-            return texts, counts
+            return _Pending(len(prompts), live, [])
         ids = tokenizer([prompts[i] for i in live], truncation=True, max_length=max_input_tokens)["input_ids"]
         source = [tokenizer.convert_ids_to_tokens(x) for x in ids]
         prefix = [[self.forced_bos]] * len(live) if self.forced_bos is not None else None
@@ -310,13 +372,22 @@ class CT2Runtime(Runtime):
             max_input_length=0,  # inputs are cut above, as for transformers
             return_end_token=True,
             callback=callback,
+            asynchronous=True,
         )
-        outputs = [tokenizer.convert_tokens_to_ids(r.hypotheses[0]) for r in results]
+        return _Pending(len(prompts), live, results)
+
+    def _collect(self, pending: _Pending) -> tuple[list[str], list[int]]:
+        """A started call's texts and counts of new tokens, once it is done."""
+        tokenizer = self.tokenizer
+        texts, counts = [""] * pending.rows, [1] * pending.rows
+        if not pending.live:
+            return texts, counts
+        outputs = [tokenizer.convert_tokens_to_ids(r.result().hypotheses[0]) for r in pending.results]
         if self.forced_eos is not None:
             outputs = [x if x and x[-1] == self.forced_eos else [*x, self.forced_eos] for x in outputs]
         pad = tokenizer.pad_token_id
         for i, x, text in zip(
-            live, outputs, tokenizer.batch_decode(outputs, skip_special_tokens=True), strict=True
+            pending.live, outputs, tokenizer.batch_decode(outputs, skip_special_tokens=True), strict=True
         ):
             texts[i], counts[i] = text, sum(1 for t in x if t != pad)
         return texts, counts

@@ -15,7 +15,7 @@ import threading
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 
-from service.engines.runtime import Runtime
+from service.engines.runtime import DecodeCall, Runtime
 from service.prompts import Task
 from service.settings import Decoding
 
@@ -89,9 +89,12 @@ def generate(
     out: dict[RowKey, Generated] = {}
     per_row = runtime.per_row_settings
     keys = [batch_key(r, per_row) for r in rows]
-    for chunk in plan_chunks([r.tokens for r in rows], keys, max_tokens, max_input_tokens):
-        batch = [rows[i] for i in chunk]
-        texts, counts = runtime.decode(
+    chunks = [
+        [rows[i] for i in chunk]
+        for chunk in plan_chunks([r.tokens for r in rows], keys, max_tokens, max_input_tokens)
+    ]
+    calls = [
+        DecodeCall(
             [r.prompt for r in batch],
             batch[0].decoding,
             [r.limit for r in batch],
@@ -99,6 +102,9 @@ def generate(
             max_input_tokens,
             [r.decoding for r in batch] if per_row else None,
         )
+        for batch in chunks
+    ]
+    for batch, (texts, counts) in zip(chunks, runtime.decode_all(calls), strict=True):
         for row, text, n in zip(batch, texts, counts, strict=True):
             out[row.key] = Generated(text, n)
     return out

@@ -81,6 +81,18 @@ def quantize_int8(model: Any) -> Any:
         return quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8, inplace=True)
 
 
+@dataclass(frozen=True)
+class DecodeCall:
+    """The arguments of one `Runtime.decode` call."""
+
+    prompts: list[str]
+    gen: Decoding
+    limits: Sequence[int]
+    stop: Sequence[threading.Event | None]
+    max_input_tokens: int
+    each: Sequence[Decoding] | None = None
+
+
 class Runtime(ABC):
     """A loaded checkpoint: what packing counts with, and one batched decoding call."""
 
@@ -115,6 +127,11 @@ class Runtime(ABC):
         `gen` with that limit. A row whose `stop` is set may end early. With `each` (runtimes with
         `per_row_settings`), row i takes its n-gram ban and minimum length from `each[i]`, the
         rest (beams, length penalty) from `gen`."""
+
+    def decode_all(self, calls: Sequence[DecodeCall]) -> list[tuple[list[str], list[int]]]:
+        """Each call's `decode` result. One after the other here; a runtime that can run calls at
+        once (CTranslate2's translator workers) overrides it."""
+        return [self.decode(c.prompts, c.gen, c.limits, c.stop, c.max_input_tokens, c.each) for c in calls]
 
     # --- token arithmetic ---------------------------------------------------------------------
     def count(self, texts: Sequence[str]) -> list[int]:

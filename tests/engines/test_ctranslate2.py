@@ -205,3 +205,38 @@ def test_request_through_the_app_with_the_ctranslate2_backend(
         assert data["model"] == str(checkpoints["t5"]) and data["generated_tokens"] > 0
         assert data["input"]["unit"] == "tokens" and data["input"]["budget"] == 512
         assert len(data["key_facts"]) <= 3
+
+
+def test_calls_at_once_give_what_they_give_one_by_one_and_a_stopped_row_ends(
+    checkpoints: dict[str, Path], cache: Path, ferry: list[dict[str, Any]]
+) -> None:
+    """The translator's two workers: calls run at once (and a lone call cut in two) give exactly
+    the outputs of one call after the other, and a row whose stop is set ends early."""
+    import threading
+
+    from service.engines.ct2 import CT2Runtime
+    from service.engines.runtime import DecodeCall
+
+    settings = Settings(
+        model=str(checkpoints["t5"]),
+        backend="ctranslate2",
+        compute_type="float32",
+        ct2_cache_dir=cache,
+        num_beams=1,  # greedy: a stop ends a row at its next token (beam search has no callback)
+    )
+    runtime = CT2Runtime.load(settings.model_settings())
+    assert runtime.model.num_translators == 2  # two workers on the 2 cores of these machines
+    gens = [settings.model_settings().decoding("summary")[0], settings.model_settings().decoding("facts")[0]]
+    texts = [a["text"] for a in ferry]
+    calls = [
+        DecodeCall([f"summarize: {t}" for t in texts], gens[0], [12, 20, 16], [None] * 3, 128),
+        DecodeCall([f"facts: {t}" for t in texts[:2]], gens[1], [18, 9], [None] * 2, 128),
+    ]
+    one_by_one = [runtime.decode(c.prompts, c.gen, c.limits, c.stop, c.max_input_tokens) for c in calls]
+    assert runtime.decode_all(calls) == one_by_one
+    assert runtime.decode_all(calls[:1]) == one_by_one[:1]  # cut in two halves, joined back
+    assert all(n > 5 for _, counts in one_by_one for n in counts)
+    stop = [threading.Event(), threading.Event()]
+    stop[1].set()
+    ((_, counts),) = runtime.decode_all([DecodeCall(calls[1].prompts, gens[1], [30, 30], stop, 128)])
+    assert counts[0] > 5 and counts[1] <= 2
