@@ -191,6 +191,35 @@ def test_requests_waiting_together_run_as_one_batch() -> None:
     asyncio.run(scenario())
 
 
+def test_a_burst_after_an_idle_spell_is_one_batch_and_a_lone_request_starts_at_once() -> None:
+    """Requests of a burst are read one after another: the batch waits for the rest of the burst
+    instead of starting on the first and keeping the others a whole batch; a request alone after
+    an idle spell does not wait."""
+
+    async def scenario() -> None:
+        engine = GatedEngine()
+        engine.gate.set()
+        runner = EngineRunner(engine, max_queue=16, timeout_s=10, batch_max_size=8, batch_wait_ms=5)
+        runner.start()
+        tasks = []
+        for i in range(6):  # read one after another, as an event loop reads a burst's bodies
+            with runner.arriving():
+                await asyncio.sleep(0.015)
+            tasks.append(asyncio.ensure_future(runner.run(ferry_cluster(30 + i))))
+            await asyncio.sleep(0.005)
+        await asyncio.gather(*tasks)
+        assert [len(b) for b in engine.batches] == [6]
+        await asyncio.sleep(1.2)  # idle: no batch has just answered anyone
+        t0 = time.perf_counter()
+        _, queue_ms = await runner.run(ferry_cluster())
+        assert [len(b) for b in engine.batches] == [6, 1]
+        assert queue_ms < 30, f"a lone request waited {queue_ms:.0f} ms"
+        assert time.perf_counter() - t0 < 1.0
+        runner.close()
+
+    asyncio.run(scenario())
+
+
 def test_batching_off_runs_one_request_at_a_time() -> None:
     async def scenario() -> None:
         engine = GatedEngine()
