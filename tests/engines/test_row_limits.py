@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from service.engines.generation import Row, batch_key, generate, plan_chunks
-from service.engines.runtime import ModelRuntime, Runtime
+from service.engines.runtime import DecodeCall, ModelRuntime, Runtime
 from service.settings import Decoding, Settings
 from tests.support.models import build_flan_like_t5
 
@@ -84,21 +84,22 @@ def test_each_row_ends_at_its_own_limit_with_its_output_alone(
 def test_generate_puts_rows_of_different_limits_into_one_call(loaded: dict[str, Runtime]) -> None:
     runtime = loaded["transformers-t5"]
     calls: list[list[int]] = []
-    decode = runtime.decode
+    decode_all = runtime.decode_all
 
-    def counting(prompts: list[str], gen: Decoding, limits: list[int], *rest: object) -> object:
-        calls.append(list(limits))
-        return decode(prompts, gen, limits, *rest)  # type: ignore[arg-type]
+    # The planned calls (a CPU runtime then cuts each in two for its two threads).
+    def counting(planned: list[DecodeCall]) -> object:
+        calls.extend(list(c.limits) for c in planned)
+        return decode_all(planned)
 
     rows = [
         Row((i, "summary"), p, runtime.prompt_tokens(p), GEN, n, None)
         for i, (p, n) in enumerate(zip(PROMPTS, LIMITS, strict=True))
     ]
-    object.__setattr__(runtime, "decode", counting)
+    object.__setattr__(runtime, "decode_all", counting)
     try:
         out = generate(runtime, rows, 10_000, 512)
     finally:
-        object.__delattr__(runtime, "decode")
+        object.__delattr__(runtime, "decode_all")
     assert len(calls) == 1 and sorted(calls[0]) == sorted(LIMITS)
     assert [out[(i, "summary")].new_tokens for i in range(len(PROMPTS))] == LIMITS
 
@@ -117,17 +118,17 @@ def test_rows_of_different_bans_and_minimums_share_a_call_with_their_outputs_alo
         for i, (p, d, n) in enumerate(zip(PROMPTS, decodings, LIMITS, strict=True))
     ]
     calls: list[int] = []
-    decode = runtime.decode
+    decode_all = runtime.decode_all
 
-    def counting(prompts: list[str], *rest: object) -> object:
-        calls.append(len(prompts))
-        return decode(prompts, *rest)  # type: ignore[arg-type]
+    def counting(planned: list[DecodeCall]) -> object:
+        calls.extend(len(c.prompts) for c in planned)
+        return decode_all(planned)
 
-    object.__setattr__(runtime, "decode", counting)
+    object.__setattr__(runtime, "decode_all", counting)
     try:
         out = generate(runtime, rows, 10_000, 512)
     finally:
-        object.__delattr__(runtime, "decode")
+        object.__delattr__(runtime, "decode_all")
     assert calls == [len(PROMPTS)]
     for i, (p, d, n) in enumerate(zip(PROMPTS, decodings, LIMITS, strict=True)):
         (text,), (count,) = runtime.decode([p], d, [n], [None], 512)
@@ -158,3 +159,22 @@ def test_the_per_row_ban_and_minimum_decode_as_generate_does(loaded: dict[str, R
                 )
             (text,), _ = runtime.decode([p], gen, [20], [None], 512)
             assert text == runtime.tokenizer.decode(ref[0], skip_special_tokens=True)
+
+
+@pytest.mark.parametrize("beams", [1, 3])
+def test_two_decoding_threads_give_each_call_what_it_gives_alone(
+    loaded: dict[str, Runtime], beams: int
+) -> None:
+    """On CPU the transformers runtime cuts every call in two and decodes the halves at once, one
+    thread each: each call's texts and counts are those of the call run whole, one after another."""
+    runtime = loaded["transformers-t5"]
+    assert isinstance(runtime, ModelRuntime) and runtime.threads >= 2  # the 2 cores of these machines
+    gen = replace(GEN, num_beams=beams, no_repeat_ngram_size=3)
+    calls = [
+        DecodeCall(PROMPTS, gen, LIMITS, [None] * len(PROMPTS), 512, [gen] * len(PROMPTS)),
+        DecodeCall(PROMPTS[:1], replace(gen, length_penalty=2.0), [9], [None], 512),
+        DecodeCall(PROMPTS[1:], gen, LIMITS[1:], [None] * 3, 512),
+    ]
+    whole = [runtime.decode(c.prompts, c.gen, c.limits, c.stop, c.max_input_tokens, c.each) for c in calls]
+    assert runtime.decode_all(calls) == whole
+    assert [n for _, counts in whole for n in counts][: len(LIMITS)] == LIMITS
