@@ -163,7 +163,8 @@ def heavy_pile(stories: int = 6, chars: int = 50_000) -> list[dict[str, Any]]:
         for _ in range(2):
             pieces, size = [], 0
             while size < chars:
-                piece = f"Toll {rng.randint(2, 999)} at {rng.randint(2, 99)} in {towns[s]}{rng.randint(2, 30)}."
+                toll, at, place = rng.randint(2, 999), rng.randint(2, 99), rng.randint(2, 30)
+                piece = f"Toll {toll} at {at} in {towns[s]}{place}."
                 pieces.append(piece)
                 size += len(piece) + 1
             pile.append({"text": " ".join(pieces)[:chars]})
