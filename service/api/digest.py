@@ -104,8 +104,11 @@ def summarized(story: Story, articles: list[Article], settings: Settings) -> lis
 
 
 def title(article: Article) -> str:
-    if article.title and article.title.strip():
-        return article.title.strip()
+    """A story's title from its central article: the title sent, else its page's own, else its
+    first sentence (at most `TITLE_WORDS` words)."""
+    for given in (article.title, article.page.title if article.page else None):
+        if given and given.strip():
+            return " ".join(given.split())
     m = _FIRST_SENTENCE_RE.match(article.text[:2_000])
     first = m.group(1) if m else article.text[:2_000]
     return " ".join(cut_words(first, TITLE_WORDS).split())

@@ -240,3 +240,19 @@ def test_a_seq2seq_digest_batches_its_stories_and_gives_each_its_own_answer(
         assert story["summary"] == own["summary"]
         assert [f["text"] for f in story["key_facts"]] == [f["text"] for f in own["key_facts"]]
         assert story["generated_tokens"] == own["generated_tokens"] > 0
+
+
+def test_a_page_is_read_as_on_summarize_and_titles_its_story(client: TestClient) -> None:
+    page = (
+        "<!doctype html><html><head><title>Alder Street bridge shut for repairs</title></head><body>"
+        "<nav>Home | Sport | Weather</nav><article><p>The Alder Street bridge closed on Monday after"
+        " inspectors found cracks in two support beams.</p><p>City engineer Ana Duarte said repairs"
+        " would cost 4.2 million euros and take six weeks.</p></article></body></html>"
+    )
+    articles = [*pile(), {"id": "bridge", "text": page}]
+    data = client.post("/v1/digest", json={"articles": articles}).json()
+    (bridge,) = [s for s in data["stories"] if s["articles"] == [9]]
+    assert bridge["title"] == "Alder Street bridge shut for repairs"
+    assert "Home | Sport" not in bridge["summary"] and "bridge" in bridge["summary"]
+    (read,) = bridge["input"]["pages"]
+    assert read["article"] == 9 and "cracks in two support beams" in read["text"]
