@@ -78,7 +78,7 @@ def to_cluster(example: Example, max_words: int, num_facts: int) -> Cluster:
     )
 
 
-def _article(d: Document) -> dict[str, Any]:
+def api_article(d: Document) -> dict[str, Any]:
     """A document as the HTTP API takes an article."""
     return {
         "text": d.text,
@@ -194,8 +194,8 @@ class RemoteSystem:
         self, client: httpx.AsyncClient, example: Example, max_words: int, num_facts: int
     ) -> Output:
         body = {
-            "articles": [_article(d) for d in example.documents],
-            **({"background": [_article(d) for d in example.background]} if example.background else {}),
+            "articles": [api_article(d) for d in example.documents],
+            **({"background": [api_article(d) for d in example.background]} if example.background else {}),
             "options": {"max_words": max_words, "num_facts": num_facts},
             **({"query": example.query} if example.query else {}),
         }

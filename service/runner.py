@@ -35,6 +35,7 @@ from typing import Any
 from service.domain import Cluster, Result
 from service.engines.base import Engine, run_batch
 from service.errors import ClientClosed, DeadlineExceeded, NotReady, Overloaded
+from service.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -98,6 +99,27 @@ class EngineRunner:
         self._arriving = 0
         self._last_batch_s = 0.0
         self._last_end = 0.0
+
+    @classmethod
+    def serving(
+        cls,
+        engine: Engine,
+        settings: Settings,
+        timeout_s: float,
+        on_batch: Callable[[int], None] | None = None,
+    ) -> EngineRunner:
+        """The runner the service puts in front of `engine`: the settings' queue, batching and light
+        lane; batching only where the engine gains from it (otherwise a batch only holds each
+        answer until its last request is done)."""
+        return cls(
+            engine,
+            max_queue=settings.max_queue,
+            timeout_s=timeout_s,
+            batch_max_size=settings.batch_max_size if engine.batch_gain else 1,
+            batch_wait_ms=settings.batch_wait_ms if engine.batch_gain else 0.0,
+            on_batch=on_batch,
+            light_max_chars=settings.light_lane_chars,
+        )
 
     @contextmanager
     def arriving(self) -> Iterator[None]:

@@ -20,12 +20,12 @@ from typing import Any
 
 from tqdm import tqdm
 
-from eval.data import Document, file_sha256
+from eval.data import file_sha256
 from eval.digest.data import Mix, load_mix, unique_documents
 from eval.digest.score import bcubed, recovering
 from eval.provenance import git_commit, versions
 from eval.rouge import build_scorer
-from eval.systems import SummarizeClient
+from eval.systems import SummarizeClient, api_article
 
 log = logging.getLogger(__name__)
 
@@ -49,14 +49,6 @@ class DigestConfig:
     out: Path | None = None
 
 
-def _article(d: Document) -> dict[str, Any]:
-    return {
-        "text": d.text,
-        **({"title": d.title} if d.title else {}),
-        **({"published": d.date.isoformat()} if d.date else {}),
-    }
-
-
 def _check(status: int, body: dict[str, Any], what: str) -> dict[str, Any]:
     if status != 200:
         raise RuntimeError(f"{what}: the service answered {status}: {json.dumps(body)[:500]}")
@@ -78,7 +70,7 @@ def run_digest(config: DigestConfig) -> dict[str, Any]:
         for mix in mixes:
             log.info("digest of %s: %d articles", mix.name, len(mix.items))
             reply = client.post(
-                {"articles": [_article(i.document) for i in mix.items], "options": options}, "/v1/digest"
+                {"articles": [api_article(i.document) for i in mix.items], "options": options}, "/v1/digest"
             )
             body = _check(reply.status, reply.body, f"digest of {mix.name}")
             story_of = [-1] * len(mix.items)
@@ -150,7 +142,7 @@ def _rouge(
             continue
         if label not in alone:
             reply = client.post(
-                {"articles": [_article(d) for d in unique_documents(example)], "options": options}
+                {"articles": [api_article(d) for d in unique_documents(example)], "options": options}
             )
             summary = _check(reply.status, reply.body, f"summary of {label}")["summary"]
             alone[label] = scorer.score(summary, example.references)["ROUGE-2"]["R"]

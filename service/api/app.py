@@ -46,15 +46,8 @@ async def _load(state: ServiceState) -> None:
         log.exception("engine %s failed to load; the service stays unready", engine.name)
         return
     s = state.settings
-    state.runner = EngineRunner(
-        engine,
-        max_queue=s.max_queue,
-        timeout_s=s.request_timeout_s,
-        # Without a gain from batching a batch only holds each answer until its last request is done.
-        batch_max_size=s.batch_max_size if engine.batch_gain else 1,
-        batch_wait_ms=s.batch_wait_ms if engine.batch_gain else 0.0,
-        on_batch=state.metrics.batch_size.observe,
-        light_max_chars=s.light_lane_chars,
+    state.runner = EngineRunner.serving(
+        engine, s, timeout_s=s.request_timeout_s, on_batch=state.metrics.batch_size.observe
     )
     state.runner.start()
     state.metrics.track_queue(lambda: state.runner.depth if state.runner else 0)

@@ -17,13 +17,14 @@ import math
 import re
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from service.api.intake import within
 from service.api.metrics import Metrics
 from service.api.schemas import (
+    ArticleIn,
     DigestRequest,
     DigestResponse,
     ErrorBody,
@@ -58,26 +59,41 @@ class Pile:
     background: tuple[Article, ...]
 
 
+def read_each(
+    items: Sequence[tuple[int, ArticleIn]], settings: Settings, stop: threading.Event | None = None
+) -> list[Article | InvalidInput | PayloadTooLarge]:
+    """Each (index, article) read as `/v1/summarize` reads it (named `article <index>` in errors),
+    or why it could not be. Page elements bound reading time: a pile gets a request's allowance
+    per request's worth of articles."""
+    shares = max(1, math.ceil(len(items) / settings.max_articles))
+    budget = Budget(per_page=settings.max_page_elements, total=settings.max_request_elements * shares)
+    out: list[Article | InvalidInput | PayloadTooLarge] = []
+    for i, a in items:
+        try:
+            check_sent(a, f"article {i}", settings)
+            out.append(read_one(a, f"article {i}", settings, budget, stop))
+        except (InvalidInput, PayloadTooLarge) as exc:
+            out.append(exc)
+    return out
+
+
 def read_pile(body: DigestRequest, settings: Settings, stop: threading.Event | None = None) -> Pile:
     """Every article read, each failure kept to its article; the pile's own limits (413) checked."""
     n = len(body.articles)
     if n > settings.digest_max_articles:
         raise PayloadTooLarge(f"{n} articles; a digest takes at most {settings.digest_max_articles}")
-    # Page elements bound reading time: a digest gets a request's allowance per request's worth of
-    # articles.
-    shares = math.ceil(n / settings.max_articles)
-    budget = Budget(per_page=settings.max_page_elements, total=settings.max_request_elements * shares)
     articles: list[Article | None] = []
     skipped: list[SkippedOut] = []
-    for i, a in enumerate(body.articles):
-        try:
-            check_sent(a, f"article {i}", settings)
-            articles.append(read_one(a, f"article {i}", settings, budget, stop))
-        except (InvalidInput, PayloadTooLarge) as exc:
+    for i, read in enumerate(read_each(list(enumerate(body.articles)), settings, stop)):
+        if isinstance(read, Article):
+            articles.append(read)
+        else:
             articles.append(None)
-            skipped.append(SkippedOut(article=i, error=ErrorBody(code=exc.code, message=exc.message)))
+            skipped.append(SkippedOut(article=i, error=ErrorBody(code=read.code, message=read.message)))
+    # What the reader has read: all of it, or a clear error.
+    budget = Budget(per_page=settings.max_page_elements, total=settings.max_request_elements)
     background = []
-    for i, a in enumerate(body.background):  # what the reader has read: all of it, or a clear error
+    for i, a in enumerate(body.background):
         check_sent(a, f"background article {i}", settings)
         background.append(read_one(a, f"background article {i}", settings, budget, stop))
     total = sum(len(a.text) for a in (*articles, *background) if a is not None)

@@ -140,14 +140,7 @@ def _local(body: dict[str, Any], settings: Settings, show_progress: bool) -> dic
     from tqdm import tqdm
 
     async def run() -> DigestResponse:
-        runner = EngineRunner(
-            engine,
-            max_queue=settings.max_queue,
-            timeout_s=settings.digest_timeout_s,
-            batch_max_size=settings.batch_max_size if engine.batch_gain else 1,
-            batch_wait_ms=settings.batch_wait_ms if engine.batch_gain else 0.0,
-            light_max_chars=settings.light_lane_chars,
-        )
+        runner = EngineRunner.serving(engine, settings, timeout_s=settings.digest_timeout_s)
         runner.start()
         bar = tqdm(total=0, unit="story", disable=not show_progress, file=sys.stderr, leave=False)
 

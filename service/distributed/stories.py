@@ -18,19 +18,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
-from service.api.digest import published_span, story_order, summarized, title
-from service.api.schemas import ArticleIn, SummarizeRequest, check_sent, read_one
+from service.api.digest import published_span, read_each, story_order, summarized, title
+from service.api.schemas import ArticleIn, SummarizeRequest
 from service.distributed.rows import BadRow, Row, as_article, problems
 from service.domain import Article
-from service.errors import InvalidInput, PayloadTooLarge
-from service.pages.extract import Budget
 from service.settings import Settings
 from service.stories.grouping import group
 
@@ -48,39 +45,31 @@ class StoryMeta:
 def read_pile(
     path: Path, settings: Settings
 ) -> tuple[list[int], list[ArticleIn], list[Article], list[BadRow]]:
-    """The pile's readable articles: their indices, as sent, as read; and the lines that are not."""
-    indices: list[int] = []
-    sent: list[ArticleIn] = []
-    read: list[Article] = []
-    bad: list[BadRow] = []
+    """The pile's readable articles: their indices, as sent, as read; and the lines that are not,
+    in the file's order."""
     lines = [
         (n, line) for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if line.strip()
     ]
-    budget = Budget(
-        per_page=settings.max_page_elements,
-        total=settings.max_request_elements * math.ceil(len(lines) / settings.max_articles),
-    )
+    bad: dict[int, BadRow] = {}
+    parsed: list[tuple[int, ArticleIn]] = []
     for index, (n, line) in enumerate(lines):
-        where = f"{path.name}:{n}"
         try:
-            raw = json.loads(line)
+            parsed.append((index, ArticleIn.model_validate(as_article(json.loads(line)))))
         except json.JSONDecodeError as exc:
-            bad.append(BadRow(where, f"not JSON ({exc.msg})"))
-            continue
-        try:
-            article = ArticleIn.model_validate(as_article(raw))
+            bad[index] = BadRow(f"{path.name}:{n}", f"not JSON ({exc.msg})")
         except ValidationError as exc:
-            bad.append(BadRow(where, problems(exc)))
-            continue
-        try:
-            check_sent(article, f"article {index}", settings)
-            read.append(read_one(article, f"article {index}", settings, budget))
-        except (InvalidInput, PayloadTooLarge) as exc:
-            bad.append(BadRow(where, f"{exc.code}: {exc.message}"))
-            continue
-        indices.append(index)
-        sent.append(article)
-    return indices, sent, read, bad
+            bad[index] = BadRow(f"{path.name}:{n}", problems(exc))
+    indices: list[int] = []
+    sent: list[ArticleIn] = []
+    read: list[Article] = []
+    for (index, article), got in zip(parsed, read_each(parsed, settings), strict=True):
+        if isinstance(got, Article):
+            indices.append(index)
+            sent.append(article)
+            read.append(got)
+        else:
+            bad[index] = BadRow(f"{path.name}:{lines[index][0]}", f"{got.code}: {got.message}")
+    return indices, sent, read, [bad[i] for i in sorted(bad)]
 
 
 def story_rows(

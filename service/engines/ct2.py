@@ -41,6 +41,8 @@ from service.engines.runtime import (
     FALLBACK_MAX_INPUT,
     DecodeCall,
     Runtime,
+    halves,
+    joined,
     model_input_limit,
     usable_cores,
 )
@@ -294,15 +296,7 @@ class CT2Runtime(Runtime):
         call of several rows is cut in two so that both workers have half. Beam search over rows
         of several limits takes its own calls (`decode`), one after the other."""
         if len(calls) == 1 and len(calls[0].prompts) > 1 and self._one_call(calls[0]):
-            c = calls[0]
-            half = (len(c.prompts) + 1) // 2
-            first, second = self.decode_all(
-                [
-                    DecodeCall(c.prompts[:half], c.gen, c.limits[:half], c.stop[:half], c.max_input_tokens),
-                    DecodeCall(c.prompts[half:], c.gen, c.limits[half:], c.stop[half:], c.max_input_tokens),
-                ]
-            )
-            return [(first[0] + second[0], first[1] + second[1])]
+            return [joined(self.decode_all(halves(calls[0])))]
         pending = [
             self._submit(c.prompts, c.gen, c.limits, c.stop, c.max_input_tokens)
             if self._one_call(c)

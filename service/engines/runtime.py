@@ -94,6 +94,31 @@ class DecodeCall:
     each: Sequence[Decoding] | None = None
 
 
+Decoded = tuple[list[str], list[int]]  # a call's texts and counts of new tokens
+
+
+def halves(c: DecodeCall) -> list[DecodeCall]:
+    """`c`'s rows as two calls, the first the larger (one call when `c` has a single row)."""
+    cut = (len(c.prompts) + 1) // 2
+    return [
+        DecodeCall(
+            c.prompts[rows],
+            c.gen,
+            list(c.limits[rows]),
+            list(c.stop[rows]),
+            c.max_input_tokens,
+            list(c.each[rows]) if c.each is not None else None,
+        )
+        for rows in (slice(0, cut), slice(cut, None))
+        if c.prompts[rows]
+    ]
+
+
+def joined(parts: Sequence[Decoded]) -> Decoded:
+    """The results of `halves`' calls as the one call's."""
+    return [t for texts, _ in parts for t in texts], [n for _, counts in parts for n in counts]
+
+
 class Runtime(ABC):
     """A loaded checkpoint: what packing counts with, and one batched decoding call."""
 
@@ -310,40 +335,22 @@ class ModelRuntime(Runtime):
         rows share its call (`tests/engines/test_batching.py`), so the cut changes no output."""
         if self.device != "cpu" or self.threads < 2 or sum(len(c.prompts) for c in calls) < 2:
             return super().decode_all(calls)
-        halves: tuple[list[DecodeCall], list[DecodeCall]] = ([], [])
-        for c in calls:
-            cut = (len(c.prompts) + 1) // 2
-            for part, rows in zip(halves, (slice(0, cut), slice(cut, None)), strict=True):
-                if c.prompts[rows]:
-                    each = list(c.each[rows]) if c.each is not None else None
-                    part.append(
-                        DecodeCall(
-                            c.prompts[rows], c.gen, c.limits[rows], c.stop[rows], c.max_input_tokens, each
-                        )
-                    )
+        split = [halves(c) for c in calls]
         if self._helper is None:
             self._helper = ThreadPoolExecutor(max_workers=1, thread_name_prefix="decode")
         share = self.threads // 2
 
-        def run(part: list[DecodeCall], threads: int) -> list[tuple[list[str], list[int]]]:
+        def run(part: list[DecodeCall], threads: int) -> list[Decoded]:
             torch.set_num_threads(threads)  # this thread's own (OpenMP's setting is per thread)
             return super(ModelRuntime, self).decode_all(part)
 
-        other = self._helper.submit(run, halves[1], self.threads - share)
+        other = self._helper.submit(run, [p[1] for p in split if len(p) > 1], self.threads - share)
         try:
-            first = run(halves[0], share)
+            mine = run([p[0] for p in split], share)
         finally:
             torch.set_num_threads(self.threads)
-        second = iter(other.result())
-        mine = iter(first)
-        out = []
-        for c in calls:
-            texts, counts = next(mine)
-            if len(c.prompts) > (len(c.prompts) + 1) // 2:
-                more_texts, more_counts = next(second)
-                texts, counts = texts + more_texts, counts + more_counts
-            out.append((texts, counts))
-        return out
+        rest = iter(other.result())
+        return [joined([m, next(rest)]) if len(p) > 1 else m for p, m in zip(split, mine, strict=True)]
 
     def decode(
         self,

@@ -58,11 +58,15 @@ RATIO = 0.2
 
 @dataclass(frozen=True)
 class Story:
-    """One story: its articles (indices into the pile, ascending), and the same most central first."""
+    """One story: its articles (indices into the pile), the most central first."""
 
-    articles: tuple[int, ...]
     # By how much each is like the others (its dot product with their summed vectors), most first.
     ranked: tuple[int, ...]
+
+    @property
+    def articles(self) -> tuple[int, ...]:
+        """The story's articles in ascending order."""
+        return tuple(sorted(self.ranked))
 
     @property
     def central(self) -> int:
@@ -234,5 +238,5 @@ def group(
                 centroid[t] += w
         # Most central first: the most like the group's summed vectors (ties: the canonical first).
         ranked = sorted(members, key=lambda m: (-sum(w * centroid[t] for t, w in vectors[m].items()), m))
-        stories.append(Story(tuple(sorted(order[m] for m in members)), tuple(order[m] for m in ranked)))
+        stories.append(Story(tuple(order[m] for m in ranked)))
     return stories
